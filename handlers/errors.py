@@ -1,0 +1,26 @@
+"""Typed errors every adapter turns into a short private reply in the speaker's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class BatonError(Exception):
+    """A refusal the user should read. `key` names a text in handlers.i18n; `params` fill it."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class InvalidInput(BatonError):
+    """The command could not be understood; the reply says how to write it."""
+
+
+class NotFound(BatonError):
+    """A task, person or department the command names does not exist."""
+
+
+class NotAllowed(BatonError):
+    """The speaker may not make this move, or the task's state does not allow it."""

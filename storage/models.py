@@ -1,0 +1,116 @@
+"""The tables. Instants are UTC and timezone-aware (see storage.types.UTCDateTime)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def _instant(nullable: bool = True, index: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Department(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # The short name people type after '#', stored lower-case so lookups ignore case.
+    name: str = Field(max_length=80, unique=True, index=True)
+    lead_id: str = Field(max_length=32)
+    channel_id: str | None = Field(default=None, max_length=32)
+    sla_hours: int = Field(default=4)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class Member(SQLModel, table=True):
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(max_length=120, index=True)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    tz: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    is_admin: bool = Field(default=False)
+    profile_checked_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_task_owner_status", "owner_id", "status"),
+        Index("ix_task_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=1000)
+    details: str = Field(default="", max_length=4000)
+    priority: str = Field(default="normal", max_length=10)
+    status: str = Field(default="open", max_length=16)
+    requester_id: str = Field(max_length=32, index=True)
+    requesting_department_id: int | None = Field(default=None, foreign_key="department.id")
+    owner_id: str = Field(max_length=32)
+    accountable_id: str = Field(max_length=32)
+    owning_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    due_at: datetime | None = Field(default=None, sa_column=_instant())
+    source_channel: str | None = Field(default=None, max_length=32)
+    source_link: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    updated_at: datetime = Field(sa_column=_instant(nullable=False))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_instant())
+    done_at: datetime | None = Field(default=None, sa_column=_instant())
+    closed_at: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class TaskWatcher(SQLModel, table=True):
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=32)
+
+
+class TaskDependency(SQLModel, table=True):
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    depends_on_id: int = Field(foreign_key="task.id", primary_key=True, index=True)
+
+
+class TaskEvent(SQLModel, table=True):
+    """The audit trail: who did what to which task, from what to what, when, and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    actor_id: str = Field(max_length=32)
+    action: str = Field(max_length=24)
+    from_value: str | None = Field(default=None, max_length=1000)
+    to_value: str | None = Field(default=None, max_length=1000)
+    note: str | None = Field(default=None, max_length=4000)
+    at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class TaskMessage(SQLModel, table=True):
+    """Where a task's card was posted, so later changes update it in place."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    channel: str = Field(primary_key=True, max_length=32)
+    ts: str = Field(max_length=32)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message the bot has decided to send, written in the same transaction as the decision."""
+
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "dm" or "card"
+    recipient: str = Field(max_length=32)  # user id (dm) or channel id (card)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    event: str = Field(default="", max_length=32)
+    actor_id: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, max_length=4000)
+    data: str = Field(default="{}", max_length=20000)  # JSON with what the renderer needs
+    status: str = Field(default="pending", max_length=12)  # pending, sent, failed, superseded
+    attempts: int = Field(default=0)
+    last_error: str | None = Field(default=None, max_length=500)
+    dedupe_key: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+    next_attempt_at: datetime = Field(sa_column=_instant(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_instant())
