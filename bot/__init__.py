@@ -1,0 +1,1 @@
+"""The composition root and the platforms Baton speaks on (Slack, the console)."""

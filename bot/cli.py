@@ -1,0 +1,140 @@
+"""The `baton` command: run, console, tick, db upgrade (SPEC §1)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+
+from bot.settings import ConfigError, Settings, load_settings
+from storage import migrate
+from storage.db import make_engine
+
+log = logging.getLogger("baton")
+
+
+class SchemaBehind(Exception):
+    pass
+
+
+def prepare_database(settings: Settings) -> Engine:
+    """The embedded SQLite default migrates itself; a shared PostgreSQL is upgraded deliberately."""
+    engine = make_engine(settings.database_url)
+    if engine.dialect.name == "sqlite":
+        migrate.upgrade(engine)
+    elif not migrate.is_current(engine):
+        raise SchemaBehind(
+            f"The database schema is at {migrate.current_revision(engine) or 'nothing'}, this Baton needs "
+            f"{migrate.head_revision(engine)}: run `baton db upgrade` once, then start the replicas."
+        )
+    return engine
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require_slack()
+    from bot.app import create_app  # Slack libraries load only when the bot runs
+
+    engine = prepare_database(settings)
+    baton = create_app(settings, engine=engine)
+    assert baton.bolt is not None
+    from handlers.dates import warm_up
+
+    warm_up()
+    baton.start()
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            assert settings.slack_app_token is not None
+            log.info("Baton is running in Socket Mode")
+            SocketModeHandler(baton.bolt, settings.slack_app_token.get_secret_value()).start()
+        else:
+            serve_http(baton, port=settings.port)
+    finally:
+        baton.stop()
+    return 0
+
+
+def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from bot.server import SlackASGI
+
+    config = uvicorn.Config(SlackASGI(baton.bolt, baton.engine), host="0.0.0.0", port=port, log_level="info",
+                            lifespan="on", access_log=False)  # fmt: skip
+    log.info("Baton is listening on port %s (POST /slack/events, GET /healthz)", port)
+    uvicorn.Server(config).run(sockets=[sock] if sock else None)
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import Console
+
+    prepare_database(settings)
+    console = Console(settings)
+    console.seed(demo_company=args.demo)
+    console.run()
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        at = datetime.fromisoformat(args.at)
+    except ValueError:
+        print(f"--at {args.at!r} is not an ISO-8601 instant, e.g. 2026-11-23T09:30:00+08:00", file=sys.stderr)
+        return 2
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    engine = prepare_database(settings)
+    from scheduler.tick import tick
+
+    for line in tick(settings, engine=engine, at=at, dry_run=args.dry_run):
+        print(line)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    print(f"Database schema: {before or 'empty'} → {migrate.current_revision(engine)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="baton", description="Baton carries work between departments.")
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
+    run.add_argument("--no-scheduler", action="store_true", help="serve requests and deliver, but run no sweeps")
+    run.set_defaults(func=cmd_run)
+    console = sub.add_parser("console", help="the same bot in a terminal, no Slack needed")
+    console.add_argument("--demo", action="store_true", help="seed a small demo company")
+    console.set_defaults(func=cmd_console)
+    tick = sub.add_parser("tick", help="run, once, the scheduled work due at an instant")
+    tick.add_argument("--at", required=True, help="ISO-8601 instant, e.g. 2026-11-23T09:30:00+08:00")
+    tick.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
+    tick.set_defaults(func=cmd_tick)
+    db = sub.add_parser("db", help="database schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="bring the schema up to date").set_defaults(func=cmd_db)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+        return int(args.func(args, settings) or 0)
+    except (ConfigError, SchemaBehind) as err:
+        print(f"baton: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,182 @@
+"""`baton console`: the same bot in a terminal. Type as a person, see what the bot would send."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta
+from typing import TextIO
+
+from sqlmodel import Session
+
+from bot import demo
+from bot.app import Baton, create_local
+from bot.settings import Settings
+from bot.text_render import notice_lines, reply_lines, task_lines
+from handlers.clock import FixedClock
+from handlers.i18n import locale_of
+from handlers.notices import notice
+from handlers.people import zone
+from handlers.runner import identify, run_task_text
+from handlers.views import people_in, task_view
+from scheduler.delivery import Undeliverable
+from storage import outbox, queries
+from storage.db import unit_of_work
+from storage.models import Member, OutboxMessage, Task
+
+CONSOLE_USER = "U_CONSOLE"
+HELP = """Type what you would type in Slack, e.g. `/task new Check the seals @pete due:friday`.
+  as @name          speak as someone else (`who` lists people)
+  in #channel       the channel you are typing in (default #general)
+  tick [+2h|ISO]    move the clock and run what is due (`tick` alone: now)
+  who               people and departments
+  quit              leave (Ctrl-D works too)"""
+
+
+class ConsoleSender:
+    """Delivers outbox rows by printing them, as Slack would show them."""
+
+    def __init__(self, out: TextIO, default_tz: str) -> None:
+        self.out = out
+        self.default_tz = default_tz
+        self.viewer_tz: str | None = None  # the console has one reader: cards show in their zone
+
+    def send(self, session: Session, row: OutboxMessage) -> None:
+        if row.kind == "card":
+            task = session.get(Task, row.task_id)
+            if task is None:
+                raise Undeliverable("task no longer exists")
+            assert task.id is not None
+            updated = outbox.card_location(session=session, task_id=task.id, channel=row.recipient) is not None
+            view = task_view(session, task, with_history=False)
+            names = queries.member_names(session=session, user_ids=people_in([view]))
+            label = "card updated" if updated else "card"
+            lines = task_lines(view, names, "en", zone(self.viewer_tz, self.default_tz))
+            self._print(f"[{row.recipient}] {label}", lines)
+            outbox.remember_card(session=session, task_id=task.id, channel=row.recipient, ts=str(row.id))
+            return
+        person = session.get(Member, row.recipient)
+        locale = locale_of(person.locale if person else None)
+        tz = zone(person.tz if person else None, self.default_tz)
+        text, view = notice(session, row, locale=locale)
+        names = queries.member_names(session=session, user_ids=people_in([view]) if view else [])
+        who = person.name if person else row.recipient
+        self._print(f"[DM → @{who}]", notice_lines(text, view, names, locale=locale, tz=tz, note=row.note))
+
+    def _print(self, head: str, lines: list[str]) -> None:
+        print(f"  {head} {lines[0]}", file=self.out)
+        for line in lines[1:]:
+            print(f"  {' ' * len(head)} {line.strip()}", file=self.out)
+
+
+class Console:
+    def __init__(self, settings: Settings, *, out: TextIO = sys.stdout, now: datetime | None = None) -> None:
+        self.out = out
+        self.clock = FixedClock(now or datetime.now().astimezone())
+        self.sender = ConsoleSender(out, settings.baton_timezone)
+        self.baton: Baton = create_local(settings, self.sender, clock=self.clock)
+        self.config = self.baton.config
+        self.user_id = CONSOLE_USER
+        self.channel = "#general"
+
+    def seed(self, *, demo_company: bool) -> None:
+        with unit_of_work(self.baton.engine) as session:
+            if demo_company:
+                if demo.seed(session, now=self.clock()):
+                    self.say("Seeded a demo company: " + ", ".join(f"#{d[0]} (lead @{d[1]})" for d in demo.COMPANY))
+                self.user_id = demo.user_id(demo.ADMIN)
+            elif session.get(Member, CONSOLE_USER) is None:
+                session.add(Member(user_id=CONSOLE_USER, name="you", is_admin=True))
+
+    def say(self, line: str) -> None:
+        print(line, file=self.out)
+
+    def prompt(self) -> str:
+        with unit_of_work(self.baton.engine) as session:
+            me = session.get(Member, self.user_id)
+        return f"{self.clock().astimezone(zone(me.tz if me else None, self.config.default_tz)):%a %H:%M} " \
+               f"@{me.name if me else self.user_id} {self.channel}> "
+
+    def handle(self, line: str) -> bool:
+        """Run one line; False means leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("quit", "exit", "q"):
+            return False
+        if line in ("help", "?"):
+            self.say(HELP)
+        elif line == "who":
+            self._who()
+        elif m := re.fullmatch(r"as\s+@?([\w.\-]+)", line):
+            self._become(m[1])
+        elif m := re.fullmatch(r"in\s+#?([\w\-]+)", line):
+            self.channel = f"#{m[1].lower()}"
+        elif m := re.fullmatch(r"tick(?:\s+(\S+))?", line):
+            self._tick(m[1])
+        elif line.startswith("/task"):
+            self._task(line[len("/task"):].strip())
+        else:
+            self.say("I don't know that. Type `help`.")
+        return True
+
+    def _task(self, text: str) -> None:
+        actor = identify(self.baton.engine, user_id=self.user_id, user_name=None, directory=None,
+                         config=self.config, clock=self.clock)  # fmt: skip
+        outcome = run_task_text(self.baton.engine, text=text, actor=actor, channel_id=self.channel, escaped=False,
+                                config=self.config, clock=self.clock)  # fmt: skip
+        self.sender.viewer_tz = outcome.tz.key
+        for i, reply_line in enumerate(reply_lines(outcome.reply, locale=outcome.locale, tz=outcome.tz)):
+            self.say(("(only you) " if i == 0 else "           ") + reply_line)
+        self.baton.worker.deliver_due()
+
+    def _become(self, name: str) -> None:
+        with unit_of_work(self.baton.engine) as session:
+            found = queries.members_named(session=session, name=name)
+        if not found:
+            self.say(f"No one is called @{name}. Type `who`.")
+            return
+        self.user_id = found[0].user_id
+
+    def _who(self) -> None:
+        with unit_of_work(self.baton.engine) as session:
+            depts = {d.id: d.name for d in queries.departments(session=session)}
+            for m in session.query(Member).order_by(Member.name).all():
+                where = f"#{depts[m.department_id]}" if m.department_id in depts else "(no department)"
+                admin = " admin" if m.is_admin or m.user_id in self.config.admins else ""
+                self.say(f"  @{m.name} {where} {m.tz or self.config.default_tz}{admin}")
+
+    def _tick(self, arg: str | None) -> None:
+        if arg:
+            if m := re.fullmatch(r"\+(\d+)([mhd])", arg):
+                unit = {"m": "minutes", "h": "hours", "d": "days"}[m[2]]
+                self.clock.advance(timedelta(**{unit: int(m[1])}))
+            else:
+                try:
+                    at = datetime.fromisoformat(arg)
+                except ValueError:
+                    self.say("Write `tick`, `tick +2h`, `tick +1d` or `tick 2026-11-23T09:30`.")
+                    return
+                self.clock.set(at if at.tzinfo else at.replace(tzinfo=zone(None, self.config.default_tz)))
+        self.say(f"Clock: {self.clock():%Y-%m-%d %H:%M} UTC")
+        self.baton.worker.deliver_due()
+
+    def run(self, stdin: TextIO = sys.stdin) -> None:
+        self.say("Baton console. Type `help` for help, `quit` or Ctrl-D to leave.")
+        interactive = stdin.isatty()
+        while True:
+            if interactive:
+                try:
+                    line = input(self.prompt())
+                except EOFError:
+                    break
+            else:
+                raw = stdin.readline()
+                if not raw:
+                    break
+                line = raw
+                self.say(self.prompt() + line.rstrip("\n"))
+            if not self.handle(line):
+                break
+        self.baton.stop()
+        self.say("Bye.")

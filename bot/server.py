@@ -1,0 +1,81 @@
+"""HTTP mode: POST /slack/events into Bolt, GET /healthz. Bolt's sync dispatch runs off the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from sqlalchemy.engine import Engine
+
+from storage.db import database_answers
+
+MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not from Slack
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class SlackASGI:
+    def __init__(self, bolt: App, engine: Engine, *, path: str = "/slack/events") -> None:
+        self.bolt = bolt
+        self.engine = engine
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        method, path = scope["method"], scope["path"]
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            ok = await asyncio.to_thread(database_answers, self.engine)
+            await _respond(send, 200 if ok else 503, {"status": "ok" if ok else "database unavailable"})
+        elif path == self.path and method == "POST":
+            body = await _read_body(receive)
+            if body is None:
+                await _respond(send, 413, {"error": "payload too large"})
+                return
+            headers: dict[str, list[str]] = {}
+            for key, value in scope.get("headers", []):
+                headers.setdefault(key.decode("latin-1").lower(), []).append(value.decode("latin-1"))
+            query = scope.get("query_string", b"").decode("latin-1")
+            request = BoltRequest(body=body.decode("utf-8", "replace"), query=query, headers=headers)
+            response = await asyncio.to_thread(self.bolt.dispatch, request)
+            raw_headers = [
+                (k.encode("latin-1"), v.encode("latin-1"))
+                for k, values in response.headers.items() for v in values
+            ]  # fmt: skip
+            await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+            await send({"type": "http.response.body", "body": (response.body or "").encode("utf-8")})
+        else:
+            await _respond(send, 404, {"error": "not found"})
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _respond(send: Send, status: int, data: dict[str, Any]) -> None:
+    body = json.dumps(data).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,1 @@
+"""The Slack adapter: thin Bolt listeners, Block Kit rendering, Web API delivery."""

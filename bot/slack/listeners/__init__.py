@@ -1,0 +1,16 @@
+"""Bolt listeners, one module per surface, each with register(app, baton)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+
+from bot.slack.listeners import commands
+
+if TYPE_CHECKING:
+    from bot.app import Baton
+
+
+def register(app: App, baton: Baton) -> None:
+    commands.register(app, baton)

@@ -1,0 +1,183 @@
+"""Block Kit rendering of replies, cards and notices. Deciding happened in handlers/; this only draws.
+
+Everything a user typed is escaped here, so `<!channel>` or a pasted `<@U…>` shows as text.
+Block objects come from slack_sdk's model classes, which validate Slack's limits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock,
+)  # fmt: skip
+
+from handlers.format import fill, instant
+from handlers.i18n import t
+from handlers.results import DeptView, Reply, TaskView, Text
+
+SECTION_LIMIT = 3000
+FALLBACK_LIMIT = 3000
+LIST_ROWS = 40  # leaves room under Slack's 50-block ceiling for the header and "more" line
+PRIORITY_ICON = {"urgent": ":red_circle:", "high": ":large_orange_circle:", "normal": ":white_circle:",
+                 "low": ":black_circle:"}  # fmt: skip
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def slack_date(dt: datetime, tz: ZoneInfo, locale: str) -> str:
+    """Slack shows this in each reader's own zone; the fallback uses the sender's guess."""
+    fallback = escape(instant(dt, tz=tz, locale=locale))
+    return f"<!date^{int(dt.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def text_of(text: Text, locale: str, tz: ZoneInfo) -> str:
+    return fill(text, locale=locale, tz=tz, escape=escape, when=lambda dt: slack_date(dt, tz, locale))
+
+
+def _mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def _task_line(view: TaskView, locale: str, tz: ZoneInfo, now: datetime | None = None) -> str:
+    icon = PRIORITY_ICON.get(view.priority, "")
+    due = slack_date(view.due_at, tz, locale) if view.due_at else t(locale, "no_due")
+    overdue = f" · *{t(locale, 'overdue')}*" if now and view.due_at and view.due_at < now and view.status != "done" else ""
+    dept = f" · #{escape(view.owning_dept)}" if view.owning_dept else ""
+    title = escape(clip(view.title, 300))
+    return (
+        f"{icon} *T-{view.id}* {title}\n{_mention(view.owner_id)}{dept} · {due} · "
+        f"{t(locale, 'status_' + view.status)}{overdue}"
+    )
+
+
+def task_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
+    due = slack_date(view.due_at, tz, locale) if view.due_at else t(locale, "no_due")
+    title = clip(f"{PRIORITY_ICON.get(view.priority, '')} *T-{view.id}* {escape(view.title)}", SECTION_LIMIT)
+    fields = [
+        MarkdownTextObject(text=f"*{t(locale, 'label_owner')}*\n{_mention(view.owner_id)}"
+                                + (f" · #{escape(view.owning_dept)}" if view.owning_dept else "")),
+        MarkdownTextObject(text=f"*{t(locale, 'label_requester')}*\n{_mention(view.requester_id)}"
+                                + (f" · #{escape(view.requesting_dept)}" if view.requesting_dept else "")),
+        MarkdownTextObject(text=f"*{t(locale, 'label_due')}*\n{due}"),
+        MarkdownTextObject(text=f"*{t(locale, 'label_status')}*\n{t(locale, 'status_' + view.status)}"),
+        MarkdownTextObject(text=f"*{t(locale, 'label_priority')}*\n{t(locale, 'priority_' + view.priority)}"),
+        MarkdownTextObject(text=f"*{t(locale, 'label_accountable')}*\n{_mention(view.accountable_id)}"),
+    ]  # fmt: skip
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title), fields=fields)]
+    context: list[str] = []
+    if view.waits_for:
+        context.append(f"{t(locale, 'label_waits_for')}: " + ", ".join(f"T-{i}" for i in view.waits_for))
+    if view.source_link:
+        context.append(f"<{escape(view.source_link)}|{t(locale, 'label_source')}>")
+    if context:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(context), 2000))]))
+    if view.details:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(view.details), SECTION_LIMIT))))
+    return blocks
+
+
+def history_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
+    lines = []
+    for ev in view.history:
+        line = f"{slack_date(ev.at, tz, locale)} {_mention(ev.actor_id)} {t(locale, 'ev_' + ev.action)}"
+        if ev.action == "assign" and ev.to_value:
+            line += f" → {_mention(ev.to_value)}"
+        elif ev.action in ("depends",) and ev.to_value:
+            line += f" {escape(ev.to_value)}"
+        elif ev.action in ("priority",) and ev.to_value:
+            line += f": {t(locale, 'priority_' + (ev.from_value or 'normal'))} → {t(locale, 'priority_' + ev.to_value)}"
+        elif ev.action == "due" and ev.to_value:
+            line += f" → {slack_date(datetime.fromisoformat(ev.to_value), tz, locale)}"
+        if ev.note:
+            line += f": {escape(clip(ev.note, 500))}"
+        lines.append(line)
+    return _chunked_sections(f"*{t(locale, 'label_history')}*", lines)
+
+
+def _chunked_sections(header: str, lines: list[str], max_blocks: int = 20) -> list[Block]:
+    """Lines packed into sections under the per-section character limit."""
+    blocks: list[Block] = []
+    current = header
+    for line in lines:
+        if len(current) + 1 + len(line) > SECTION_LIMIT:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
+            current = ""
+            if len(blocks) >= max_blocks:
+                return blocks
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(current, SECTION_LIMIT))))
+    return blocks
+
+
+def list_blocks(reply: Reply, locale: str, tz: ZoneInfo, now: datetime) -> list[Block]:
+    assert reply.text is not None
+    header = clip(text_of(reply.text, locale, tz).replace("#", "#"), 150)
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=header))]
+    if not reply.tasks:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=t(locale, "list_empty"))))
+        return blocks
+    for view in reply.tasks[:LIST_ROWS]:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(_task_line(view, locale, tz, now), SECTION_LIMIT))))
+    hidden = reply.total - min(len(reply.tasks), LIST_ROWS)
+    if hidden > 0:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(locale, "list_more", count=hidden))]))
+    return blocks
+
+
+def dept_blocks(depts: tuple[DeptView, ...], locale: str) -> list[Block]:
+    lines = [
+        t(locale, "dept_line", name=escape(d.name), lead=d.lead_id, channel=(f"<#{d.channel_id}>" if d.channel_id
+          and not d.channel_id.startswith("#") else escape(d.channel_id or t(locale, "no_channel"))), sla=d.sla_hours)
+        .replace(f"@{d.lead_id}", _mention(d.lead_id))
+        for d in depts
+    ]  # fmt: skip
+    return _chunked_sections("", lines)
+
+
+def payload(blocks: list[Block], fallback: str) -> dict[str, Any]:
+    return {"text": clip(fallback, FALLBACK_LIMIT), "blocks": [b.to_dict() for b in blocks]}
+
+
+def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """What the speaker sees privately after a slash command."""
+    if reply.kind == "list":
+        blocks = list_blocks(reply, locale, tz, now)
+        return payload(blocks, text_of(reply.text, locale, tz) if reply.text else "")
+    if reply.kind == "detail" and reply.task is not None:
+        blocks = [*task_blocks(reply.task, locale, tz), DividerBlock(), *history_blocks(reply.task, locale, tz)]
+        return payload(blocks[:50], f"T-{reply.task.id} {reply.task.title}")
+    if reply.kind == "departments":
+        return payload(dept_blocks(reply.departments, locale), "departments")
+    if reply.kind == "form":
+        return {"text": t(locale, "form_unavailable")}
+    message = text_of(reply.text, locale, tz) if reply.text else ""
+    if reply.kind == "task" and reply.task is not None:
+        blocks = [SectionBlock(text=MarkdownTextObject(text=clip(message, SECTION_LIMIT))),
+                  *task_blocks(reply.task, locale, tz)]  # fmt: skip
+        return payload(blocks, message)
+    return {"text": clip(message, FALLBACK_LIMIT)}
+
+
+def notice_payload(text: Text, view: TaskView | None, *, locale: str, tz: ZoneInfo, note: str | None) -> dict[str, Any]:
+    """A direct message: what happened, the note if any, and the task's card."""
+    message = text_of(text, locale, tz)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(message, SECTION_LIMIT)))]
+    if note:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(t(locale, "note", note=note)), SECTION_LIMIT))))
+    if view is not None:
+        blocks.extend(task_blocks(view, locale, tz))
+    return payload(blocks, message)
+
+
+def card_payload(view: TaskView, *, locale: str, tz: ZoneInfo) -> dict[str, Any]:
+    return payload(task_blocks(view, locale, tz), f"T-{view.id} {view.title}")

@@ -1,0 +1,62 @@
+"""Departments, their leads, channels and response promises; who belongs where (admin)."""
+
+from __future__ import annotations
+
+from handlers import people
+from handlers.commands import DeptList, DeptUpsert, SetMember
+from handlers.context import Context
+from handlers.errors import NotAllowed, NotFound
+from handlers.results import DeptView, Reply, Text
+from storage import queries
+from storage.models import Department
+
+DEFAULT_SLA_HOURS = 4
+
+
+def require_admin(ctx: Context) -> None:
+    if not ctx.actor.is_admin:
+        raise NotAllowed("not_allowed_admin")
+
+
+def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
+    require_admin(ctx)
+    existing = queries.department_named(session=ctx.session, name=cmd.name)
+    if cmd.create and existing is not None:
+        raise NotAllowed("dept_exists", name=cmd.name)
+    if not cmd.create and existing is None:
+        raise NotFound("dept_unknown", name=cmd.name)
+    if not cmd.create and cmd.lead is None and cmd.channel is None and cmd.sla_hours is None:
+        raise NotAllowed("no_change")
+    lead = people.person(ctx.session, cmd.lead) if cmd.lead else None
+    dept = existing or Department(name=cmd.name, lead_id="", sla_hours=DEFAULT_SLA_HOURS, created_at=ctx.now)
+    if lead is not None:
+        dept.lead_id = lead.user_id
+    if cmd.channel is not None:
+        # Slack gives a channel id; the console names channels, and its ids are '#name'.
+        dept.channel_id = cmd.channel.channel_id or f"#{cmd.channel.name}"
+    if cmd.sla_hours is not None:
+        dept.sla_hours = cmd.sla_hours
+    ctx.session.add(dept)
+    ctx.session.flush()
+    if lead is not None and lead.department_id is None:
+        lead.department_id = dept.id
+    if cmd.create:
+        return Reply(kind="message", text=Text("dept_added", {"name": dept.name, "lead": lead.name if lead else ""}))
+    return Reply(kind="message", text=Text("dept_updated", {"name": dept.name}))
+
+
+def list_departments(ctx: Context, _cmd: DeptList) -> Reply:
+    rows = queries.departments(session=ctx.session)
+    if not rows:
+        return Reply(kind="message", text=Text("dept_none"))
+    views = tuple(DeptView(d.name, d.lead_id, d.channel_id, d.sla_hours) for d in rows)
+    names = queries.member_names(session=ctx.session, user_ids=[d.lead_id for d in rows])
+    return Reply(kind="departments", departments=views, names=names)
+
+
+def set_member(ctx: Context, cmd: SetMember) -> Reply:
+    require_admin(ctx)
+    member = people.person(ctx.session, cmd.person)
+    dept = people.department(ctx.session, cmd.dept)
+    member.department_id = dept.id
+    return Reply(kind="message", text=Text("member_set", {"name": member.name, "dept": dept.name}))

@@ -1,0 +1,37 @@
+"""One entry point for every adapter: a parsed command and a context in, a reply out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from handlers import departments, tasks
+from handlers.commands import (
+    Assign, Comment, Depends, DeptList, DeptUpsert, Handover, Help, ListTasks, Move, NewTask, OpenForm,
+    SetDue, SetMember, SetPriority, ShowTask, TaskCommand, Watch,
+)  # fmt: skip
+from handlers.context import Context
+from handlers.results import Reply, Text
+
+_ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
+    NewTask: tasks.file_task,
+    ListTasks: tasks.list_tasks,
+    ShowTask: tasks.show,
+    Move: tasks.move_task,
+    Assign: tasks.assign,
+    SetDue: tasks.set_due,
+    SetPriority: tasks.set_priority,
+    Comment: tasks.comment,
+    Watch: tasks.watch,
+    Depends: tasks.depends,
+    Handover: tasks.handover,
+    DeptUpsert: departments.upsert,
+    DeptList: departments.list_departments,
+    SetMember: departments.set_member,
+    Help: lambda _ctx, _cmd: Reply(kind="help", text=Text("help")),
+    OpenForm: lambda _ctx, _cmd: Reply(kind="form"),
+}
+
+
+def handle(ctx: Context, command: TaskCommand) -> Reply:
+    return _ROUTES[type(command)](ctx, command)

@@ -1,0 +1,49 @@
+"""Deciding who hears about a change. Decisions become outbox rows in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from handlers.context import Context
+from storage import outbox, queries
+from storage.models import Task
+
+
+def tell(
+    ctx: Context, task: Task, event: str, recipients: Iterable[str | None], *,
+    note: str | None = None, data: dict[str, Any] | None = None,
+) -> None:  # fmt: skip
+    """A direct message about `task` to each recipient once, never to the person who acted."""
+    for user_id in dict.fromkeys(r for r in recipients if r):
+        if user_id == ctx.actor.user_id:
+            continue
+        outbox.enqueue(
+            session=ctx.session, kind="dm", recipient=user_id, now=ctx.now, task_id=task.id, event=event,
+            actor_id=ctx.actor.user_id, note=note or None, data=data,
+        )  # fmt: skip
+
+
+def tell_user(ctx: Context, user_id: str, event: str, data: dict[str, Any]) -> None:
+    """A direct message not about one task (e.g. a handover summary)."""
+    if user_id != ctx.actor.user_id:
+        outbox.enqueue(
+            session=ctx.session, kind="dm", recipient=user_id, now=ctx.now, event=event,
+            actor_id=ctx.actor.user_id, data=data,
+        )  # fmt: skip
+
+
+def watchers_of(ctx: Context, task: Task) -> list[str]:
+    assert task.id is not None
+    return queries.watchers(session=ctx.session, task_id=task.id)
+
+
+def refresh_card(ctx: Context, task: Task) -> None:
+    """Post or update the task's card where it was filed; DMs with the bot carry no public card."""
+    if has_public_card(task):
+        assert task.source_channel is not None
+        outbox.enqueue(session=ctx.session, kind="card", recipient=task.source_channel, now=ctx.now, task_id=task.id)
+
+
+def has_public_card(task: Task) -> bool:
+    return bool(task.source_channel) and not (task.source_channel or "").startswith("D")

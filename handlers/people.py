@@ -1,0 +1,88 @@
+"""Finding the people and departments a command names, and who the speaker is."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session
+
+from handlers.commands import DeptRef, PersonRef
+from handlers.context import Actor, Config, Directory
+from handlers.errors import NotFound
+from handlers.i18n import locale_of
+from storage import queries
+from storage.models import Department, Member
+
+PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+def zone(name: str | None, default: str) -> ZoneInfo:
+    for candidate in (name, default, "UTC"):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def refresh_member(
+    session: Session, *, user_id: str, name_hint: str | None, directory: Directory | None, now: datetime
+) -> Member:
+    """The member row for a user, created on first sight, its profile refreshed once a day."""
+    row = queries.member(session=session, user_id=user_id)
+    stale = row is None or row.profile_checked_at is None or now - row.profile_checked_at > PROFILE_MAX_AGE
+    profile = directory.profile(user_id) if (stale and directory is not None) else None
+    if row is None:
+        row = Member(user_id=user_id, name=(profile.name if profile else None) or name_hint or user_id)
+        session.add(row)
+    if profile is not None:
+        row.name = profile.name or row.name
+        row.tz = profile.tz or row.tz
+        row.locale = profile.locale or row.locale
+        row.is_admin = profile.is_admin
+        row.profile_checked_at = now
+    elif name_hint and row.name == row.user_id:
+        row.name = name_hint
+    return row
+
+
+def actor_for(
+    session: Session, *, user_id: str, name_hint: str | None, directory: Directory | None, config: Config,
+    now: datetime, locale_override: str | None = None,
+) -> Actor:  # fmt: skip
+    row = refresh_member(session, user_id=user_id, name_hint=name_hint, directory=directory, now=now)
+    return Actor(
+        user_id=user_id,
+        name=row.name,
+        tz=zone(row.tz, config.default_tz),
+        locale=locale_override or locale_of(row.locale),
+        is_admin=row.is_admin or user_id in config.admins,
+    )
+
+
+def person(session: Session, ref: PersonRef) -> Member:
+    """A mention names a real Slack user (created on first sight); a bare @name must be known."""
+    if ref.user_id:
+        row = queries.member(session=session, user_id=ref.user_id)
+        if row is None:
+            row = Member(user_id=ref.user_id, name=ref.name)
+            session.add(row)
+            session.flush()
+        return row
+    matches = queries.members_named(session=session, name=ref.name)
+    if not matches:
+        raise NotFound("person_unknown", name=ref.name)
+    if len(matches) > 1:
+        raise NotFound("person_ambiguous", name=ref.name)
+    return matches[0]
+
+
+def department(session: Session, ref: DeptRef) -> Department:
+    found = queries.department_named(session=session, name=ref.name) if ref.name else None
+    if found is None and ref.channel_id:
+        found = queries.department_for_channel(session=session, channel_id=ref.channel_id)
+    if found is None:
+        raise NotFound("dept_unknown", name=ref.name or ref.channel_id or "")
+    return found

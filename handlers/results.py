@@ -1,0 +1,66 @@
+"""Typed replies: what the speaker sees. Renderers turn them into Block Kit or console lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Text:
+    """A catalogue text (handlers.i18n) and the values that fill it."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventView:
+    actor_id: str
+    action: str
+    from_value: str | None
+    to_value: str | None
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TaskView:
+    id: int
+    title: str
+    details: str
+    status: str
+    priority: str
+    owner_id: str
+    requester_id: str
+    accountable_id: str
+    owning_dept: str | None
+    requesting_dept: str | None
+    due_at: datetime | None
+    created_at: datetime
+    source_link: str | None
+    waits_for: tuple[int, ...] = ()
+    watchers: tuple[str, ...] = ()
+    history: tuple[EventView, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeptView:
+    name: str
+    lead_id: str
+    channel_id: str | None
+    sla_hours: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    """kind: message, task, list, detail, departments, help, form."""
+
+    kind: str
+    text: Text | None = None
+    task: TaskView | None = None
+    tasks: tuple[TaskView, ...] = ()
+    total: int = 0
+    departments: tuple[DeptView, ...] = ()
+    names: dict[str, str] = field(default_factory=dict)  # user id -> display name, for plain renderers

@@ -1,0 +1,57 @@
+"""Running one typed command end to end: who is speaking, parse, decide, commit — or change nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from handlers.commands import parse_task_command
+from handlers.context import Actor, Config, Context, Directory
+from handlers.dispatch import handle
+from handlers.errors import BatonError
+from handlers.people import actor_for
+from handlers.results import Reply, Text
+from storage.db import unit_of_work
+from handlers.clock import Clock
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reply: Reply
+    actor: Actor
+    ok: bool
+
+    @property
+    def locale(self) -> str:
+        return self.actor.locale
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.actor.tz
+
+
+def identify(
+    engine: Engine, *, user_id: str, user_name: str | None, directory: Directory | None, config: Config,
+    clock: Clock,
+) -> Actor:  # fmt: skip
+    # Its own transaction: remembering who someone is is not part of what they asked for.
+    with unit_of_work(engine) as session:
+        return actor_for(session, user_id=user_id, name_hint=user_name, directory=directory, config=config,
+                         now=clock())  # fmt: skip
+
+
+def run_task_text(
+    engine: Engine, *, text: str, actor: Actor, channel_id: str | None, escaped: bool, config: Config,
+    clock: Clock,
+) -> Outcome:  # fmt: skip
+    """Parse and handle `/task <text>` in one transaction; a refusal rolls everything back."""
+    try:
+        command = parse_task_command(text, escaped=escaped)
+        with unit_of_work(engine) as session:
+            ctx = Context(session=session, now=clock(), actor=actor, channel_id=channel_id, config=config)
+            reply = handle(ctx, command)
+        return Outcome(reply=reply, actor=actor, ok=True)
+    except BatonError as refusal:
+        return Outcome(reply=Reply(kind="error", text=Text(refusal.key, refusal.params)), actor=actor, ok=False)

@@ -1,0 +1,368 @@
+"""Task flows (SPEC §2–§3): filing, moves, changes, talk, dependencies, handover, lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col
+
+from handlers import notify, people
+from handlers.commands import (
+    Assign, Comment, Depends, Handover, ListTasks, Move, NewTask, PersonRef, SetDue, SetPriority, ShowTask,
+    Watch,
+)  # fmt: skip
+from handlers.context import Context
+from handlers.dates import parse_when
+from handlers.errors import NotAllowed, NotFound
+from handlers.i18n import WHO, t
+from handlers.lifecycle import ACTIVE, CLOSED, NOT_CLOSED, OWNER_MOVES, REQUESTER_MOVES, Status, path_for
+from handlers.results import Reply, Text
+from handlers.views import people_in, task_view, task_views
+from storage import queries
+from storage.models import Department, Task, TaskDependency, TaskWatcher
+
+LIST_LIMIT = 50
+
+
+# ---- looking up and permissions -------------------------------------------------------------
+
+
+def get_task(ctx: Context, task_id: int) -> Task:
+    task = ctx.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("task_not_found", task_id=task_id)
+    return task
+
+
+def is_lead(ctx: Context, task: Task) -> bool:
+    """Accountable for the task: its accountable person, the owning department's lead, or an admin."""
+    uid = ctx.actor.user_id
+    if ctx.actor.is_admin or uid == task.accountable_id:
+        return True
+    dept = ctx.session.get(Department, task.owning_department_id) if task.owning_department_id else None
+    return dept is not None and dept.lead_id == uid
+
+
+def require_open(ctx: Context, task: Task) -> None:
+    if task.status in CLOSED:
+        raise NotAllowed("task_closed", task_id=task.id, status=t(ctx.actor.locale, f"status_{task.status}"))
+
+
+def require_editor(ctx: Context, task: Task) -> None:
+    """Title, due date and priority: the requester, the accountable lead, or an admin."""
+    require_open(ctx, task)
+    if ctx.actor.user_id != task.requester_id and not is_lead(ctx, task):
+        raise NotAllowed("not_allowed_edit", task_id=task.id)
+
+
+def _reply(ctx: Context, key: str, task: Task | None = None, **params: object) -> Reply:
+    view = task_view(ctx.session, task, with_history=False) if task is not None else None
+    names = queries.member_names(session=ctx.session, user_ids=people_in([view])) if view else {}
+    return Reply(kind="message", text=Text(key, dict(params)), task=view, names=names)
+
+
+def _name(ctx: Context, user_id: str) -> str:
+    return queries.member_names(session=ctx.session, user_ids=[user_id]).get(user_id, user_id)
+
+
+# ---- filing ----------------------------------------------------------------------------------
+
+
+def file_task(ctx: Context, cmd: NewTask) -> Reply:
+    speaker = people.person(ctx.session, _self_ref(ctx))
+    dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
+    if cmd.owner is not None:
+        owner = people.person(ctx.session, cmd.owner)
+        if dept is None:
+            if owner.department_id is None:
+                raise NotFound("owner_without_dept", name=owner.name)
+            dept = ctx.session.get(Department, owner.department_id)
+    elif dept is not None:
+        owner = people.person(ctx.session, _ref(dept.lead_id))
+    else:
+        raise NotFound("owner_or_dept_missing")
+    assert dept is not None and dept.id is not None
+    due = parse_when(cmd.due, now=ctx.now, tz=ctx.actor.tz) if cmd.due else None
+
+    task = Task(
+        title=cmd.title, details=cmd.details, priority=(cmd.priority or "normal"), status=Status.OPEN,
+        requester_id=ctx.actor.user_id, requesting_department_id=speaker.department_id,
+        owner_id=owner.user_id, accountable_id=dept.lead_id, owning_department_id=dept.id, due_at=due,
+        source_channel=ctx.channel_id, source_link=cmd.source_link, created_at=ctx.now, updated_at=ctx.now,
+    )  # fmt: skip
+    ctx.session.add(task)
+    ctx.session.flush()
+    assert task.id is not None
+    queries.record_event(
+        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="created", at=ctx.now,
+        to_value=owner.user_id,
+    )  # fmt: skip
+    for ref in cmd.watchers:
+        _add_watcher(ctx, task, people.person(ctx.session, ref).user_id)
+    notify.tell(ctx, task, "assigned", [owner.user_id])
+    notify.refresh_card(ctx, task)
+    reply = _reply(ctx, "filed", task, task_id=task.id, owner=owner.name)
+    # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
+    return reply if notify.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
+
+
+def _self_ref(ctx: Context) -> PersonRef:
+    return PersonRef(user_id=ctx.actor.user_id, name=ctx.actor.name)
+
+
+def _ref(user_id: str) -> PersonRef:
+    return PersonRef(user_id=user_id, name=user_id)
+
+
+# ---- moves -----------------------------------------------------------------------------------
+
+
+def move_task(ctx: Context, cmd: Move) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    require_open(ctx, task)
+    uid = ctx.actor.user_id
+    lead = is_lead(ctx, task)
+    if cmd.move in OWNER_MOVES and uid != task.owner_id and not lead:
+        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["owner"], move=cmd.move, task_id=task.id)
+    if cmd.move in REQUESTER_MOVES and uid != task.requester_id and not lead:
+        raise NotAllowed(
+            "not_allowed_move", who=WHO[ctx.actor.locale]["requester"], move=cmd.move, task_id=task.id
+        )
+    steps = path_for(cmd.move, Status(task.status))
+    if steps is None:
+        status = t(ctx.actor.locale, f"status_{task.status}")
+        raise NotAllowed("bad_transition", task_id=task.id, status=status, move=cmd.move)
+    assert task.id is not None
+    for i, (step, before, after) in enumerate(steps):
+        last = i == len(steps) - 1
+        queries.record_event(
+            session=ctx.session, task_id=task.id, actor_id=uid, action=step, at=ctx.now,
+            from_value=before.value, to_value=after.value, note=cmd.note if last else None,
+        )  # fmt: skip
+        _stamp(task, step, ctx.now)
+        task.status = after.value
+    task.updated_at = ctx.now
+    _tell_about_move(ctx, task, cmd)
+    notify.refresh_card(ctx, task)
+    return _reply(ctx, f"moved_{cmd.move}", task, task_id=task.id)
+
+
+def _stamp(task: Task, step: str, now: datetime) -> None:
+    if step == "ack":
+        task.acknowledged_at = now
+    elif step == "done":
+        task.done_at = now
+    elif step in ("verify", "cancel"):
+        task.closed_at = now
+    elif step == "reopen":
+        task.done_at = None
+
+
+def _tell_about_move(ctx: Context, task: Task, cmd: Move) -> None:
+    watchers = notify.watchers_of(ctx, task)
+    note = cmd.note or None
+    if cmd.move in ("ack", "start"):
+        notify.tell(ctx, task, cmd.move, [task.requester_id, *watchers], note=note)
+    elif cmd.move == "block":
+        notify.tell(ctx, task, "block", [task.requester_id, task.accountable_id, *watchers], note=note)
+    elif cmd.move == "done":
+        notify.tell(ctx, task, "done", [task.requester_id, *watchers], note=note)
+        _tell_dependents(ctx, task, "upstream_done")
+    elif cmd.move in ("verify", "reopen"):
+        notify.tell(ctx, task, cmd.move, [task.owner_id, *watchers], note=note)
+    elif cmd.move == "cancel":
+        notify.tell(ctx, task, "cancel", [task.owner_id, task.requester_id, *watchers], note=note)
+
+
+def _tell_dependents(ctx: Context, upstream: Task, event: str) -> None:
+    assert upstream.id is not None
+    for downstream in queries.dependents(session=ctx.session, task_id=upstream.id):
+        if downstream.status in NOT_CLOSED:
+            notify.tell(ctx, downstream, event, [downstream.owner_id], data={"upstream_id": upstream.id})
+
+
+# ---- changes ---------------------------------------------------------------------------------
+
+
+def assign(ctx: Context, cmd: Assign) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    require_open(ctx, task)
+    if not is_lead(ctx, task):
+        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["lead"], move="assign", task_id=task.id)
+    new_owner = people.person(ctx.session, cmd.person)
+    if new_owner.user_id == task.owner_id:
+        raise NotAllowed("already_owner", name=new_owner.name, task_id=task.id)
+    old_owner = task.owner_id
+    _reassign(ctx, task, new_owner.user_id, note=None)
+    notify.tell(ctx, task, "assigned", [new_owner.user_id])
+    notify.tell(ctx, task, "unassigned", [old_owner])
+    notify.tell(ctx, task, "reassigned", [task.requester_id, *notify.watchers_of(ctx, task)])
+    notify.refresh_card(ctx, task)
+    return _reply(ctx, "assigned_ok", task, task_id=task.id, owner=new_owner.name)
+
+
+def _reassign(ctx: Context, task: Task, new_owner_id: str, *, note: str | None) -> None:
+    assert task.id is not None
+    queries.record_event(
+        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="assign", at=ctx.now,
+        from_value=task.owner_id, to_value=new_owner_id, note=note,
+    )  # fmt: skip
+    task.owner_id = new_owner_id
+    task.updated_at = ctx.now
+
+
+def set_due(ctx: Context, cmd: SetDue) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    require_editor(ctx, task)
+    due = parse_when(cmd.when, now=ctx.now, tz=ctx.actor.tz)
+    old = task.due_at
+    assert task.id is not None
+    queries.record_event(
+        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="due", at=ctx.now,
+        from_value=old.isoformat() if old else None, to_value=due.isoformat(),
+    )  # fmt: skip
+    task.due_at = due
+    task.updated_at = ctx.now
+    notify.tell(ctx, task, "due", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)])
+    if old is not None and due > old:
+        _tell_dependents(ctx, task, "upstream_slipped")
+    notify.refresh_card(ctx, task)
+    return _reply(ctx, "due_ok", task, task_id=task.id, due=due)
+
+
+def set_priority(ctx: Context, cmd: SetPriority) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    require_editor(ctx, task)
+    if task.priority == cmd.priority.value:
+        return _reply(ctx, "no_change")
+    assert task.id is not None
+    queries.record_event(
+        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="priority", at=ctx.now,
+        from_value=task.priority, to_value=cmd.priority.value,
+    )  # fmt: skip
+    task.priority = cmd.priority.value
+    task.updated_at = ctx.now
+    notify.tell(ctx, task, "priority", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)])
+    notify.refresh_card(ctx, task)
+    return _reply(ctx, "priority_ok", task, task_id=task.id, priority=t(ctx.actor.locale, f"priority_{task.priority}"))
+
+
+# ---- talk and following ----------------------------------------------------------------------
+
+
+def comment(ctx: Context, cmd: Comment) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    assert task.id is not None
+    queries.record_event(
+        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="comment", at=ctx.now,
+        note=cmd.text,
+    )  # fmt: skip
+    notify.tell(ctx, task, "comment", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)],
+                note=cmd.text)  # fmt: skip
+    return _reply(ctx, "comment_ok", task_id=task.id)
+
+
+def watch(ctx: Context, cmd: Watch) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    if ctx.actor.user_id not in notify.watchers_of(ctx, task):
+        _add_watcher(ctx, task, ctx.actor.user_id)
+        assert task.id is not None
+        queries.record_event(session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="watch",
+                             at=ctx.now)  # fmt: skip
+    return _reply(ctx, "watch_ok", task_id=task.id)
+
+
+def _add_watcher(ctx: Context, task: Task, user_id: str) -> None:
+    assert task.id is not None
+    if ctx.session.get(TaskWatcher, (task.id, user_id)) is None:
+        ctx.session.add(TaskWatcher(task_id=task.id, user_id=user_id))
+
+
+def depends(ctx: Context, cmd: Depends) -> Reply:
+    task = get_task(ctx, cmd.task_id)
+    upstream = get_task(ctx, cmd.on_id)
+    require_open(ctx, task)
+    uid = ctx.actor.user_id
+    if uid not in (task.owner_id, task.requester_id) and not is_lead(ctx, task):
+        raise NotAllowed("not_allowed_edit", task_id=task.id)
+    if _reaches(ctx, start=cmd.on_id, target=cmd.task_id):
+        raise NotAllowed("depends_cycle", task_id=cmd.task_id, on_id=cmd.on_id)
+    if ctx.session.get(TaskDependency, (cmd.task_id, cmd.on_id)) is None:
+        ctx.session.add(TaskDependency(task_id=cmd.task_id, depends_on_id=cmd.on_id))
+        queries.record_event(
+            session=ctx.session, task_id=cmd.task_id, actor_id=uid, action="depends", at=ctx.now,
+            to_value=f"T-{upstream.id}",
+        )  # fmt: skip
+        notify.tell(ctx, task, "depends", [task.owner_id], data={"on_id": upstream.id})
+        notify.refresh_card(ctx, task)
+    return _reply(ctx, "depends_ok", task, task_id=task.id, on_id=upstream.id)
+
+
+def _reaches(ctx: Context, *, start: int, target: int) -> bool:
+    """Does `start` already wait, directly or not, for `target`?"""
+    seen, frontier = {start}, [start]
+    while frontier:
+        current = frontier.pop()
+        if current == target:
+            return True
+        for nxt in queries.waits_for(session=ctx.session, task_id=current):
+            if nxt not in seen:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
+
+
+def handover(ctx: Context, cmd: Handover) -> Reply:
+    giver = people.person(ctx.session, cmd.from_person)
+    taker = people.person(ctx.session, cmd.to_person)
+    if giver.user_id == taker.user_id:
+        raise NotAllowed("same_person")
+    dept = ctx.session.get(Department, giver.department_id) if giver.department_id else None
+    if not ctx.actor.is_admin and not (dept is not None and dept.lead_id == ctx.actor.user_id):
+        raise NotAllowed("not_allowed_handover", name=giver.name)
+    tasks = queries.open_tasks_owned_by(session=ctx.session, owner_id=giver.user_id, statuses=NOT_CLOSED)
+    if not tasks:
+        raise NotFound("nothing_to_hand_over", name=giver.name)
+    for task in tasks:
+        _reassign(ctx, task, taker.user_id, note="handover")
+        notify.tell(ctx, task, "reassigned", [task.requester_id, *notify.watchers_of(ctx, task)])
+        notify.refresh_card(ctx, task)
+    ids = ", ".join(f"T-{task.id}" for task in tasks)
+    common = {"count": len(tasks), "ids": ids, "from_name": giver.name, "to_name": taker.name}
+    notify.tell_user(ctx, taker.user_id, "handover_in", common)
+    notify.tell_user(ctx, giver.user_id, "handover_out", common)
+    return _reply(ctx, "handover_ok", **common)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def show(ctx: Context, cmd: ShowTask) -> Reply:
+    view = task_view(ctx.session, get_task(ctx, cmd.task_id), with_history=True)
+    names = queries.member_names(session=ctx.session, user_ids=people_in([view]))
+    return Reply(kind="detail", task=view, names=names)
+
+
+def list_tasks(ctx: Context, cmd: ListTasks) -> Reply:
+    uid = ctx.actor.user_id
+    active = col(Task.status).in_([s.value for s in ACTIVE])
+    params: dict[str, object] = {}
+    if cmd.scope == "mine":
+        conditions = [Task.owner_id == uid, active]
+    elif cmd.scope == "requested":
+        conditions = [Task.requester_id == uid, col(Task.status).in_([s.value for s in NOT_CLOSED])]
+    elif cmd.scope == "waiting":
+        conditions = [Task.requester_id == uid, Task.status == Status.DONE.value]
+    elif cmd.scope == "overdue":
+        conditions = [active, col(Task.due_at).is_not(None), col(Task.due_at) < ctx.now]
+    elif cmd.scope == "dept":
+        assert cmd.dept is not None
+        dept = people.department(ctx.session, cmd.dept)
+        conditions = [Task.owning_department_id == dept.id, active]
+        params["dept"] = dept.name
+    else:
+        conditions = [active]
+    rows, total = queries.tasks_where(session=ctx.session, conditions=conditions, limit=LIST_LIMIT)
+    views = task_views(ctx.session, rows)
+    names = queries.member_names(session=ctx.session, user_ids=people_in(views))
+    return Reply(kind="list", text=Text(f"list_{cmd.scope}", params), tasks=views, total=total, names=names)

@@ -1,0 +1,53 @@
+"""Read models: a task as people see it, built from the tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from handlers.results import EventView, TaskView
+from storage import queries
+from storage.models import Task
+
+
+def task_views(session: Session, tasks: Sequence[Task], *, with_history: bool = False) -> tuple[TaskView, ...]:
+    depts = queries.department_names(
+        session=session, ids=[t.owning_department_id for t in tasks] + [t.requesting_department_id for t in tasks]
+    )
+    views = []
+    for task in tasks:
+        assert task.id is not None
+        history: tuple[EventView, ...] = ()
+        extras: dict[str, tuple] = {"waits_for": (), "watchers": ()}
+        if with_history:
+            history = tuple(
+                EventView(e.actor_id, e.action, e.from_value, e.to_value, e.note, e.at)
+                for e in queries.history(session=session, task_id=task.id)
+            )
+            extras = {
+                "waits_for": tuple(queries.waits_for(session=session, task_id=task.id)),
+                "watchers": tuple(queries.watchers(session=session, task_id=task.id)),
+            }
+        views.append(
+            TaskView(
+                id=task.id, title=task.title, details=task.details, status=task.status, priority=task.priority,
+                owner_id=task.owner_id, requester_id=task.requester_id, accountable_id=task.accountable_id,
+                owning_dept=depts.get(task.owning_department_id or -1),
+                requesting_dept=depts.get(task.requesting_department_id or -1),
+                due_at=task.due_at, created_at=task.created_at, source_link=task.source_link,
+                history=history, **extras,
+            )  # fmt: skip
+        )
+    return tuple(views)
+
+
+def task_view(session: Session, task: Task, *, with_history: bool = True) -> TaskView:
+    return task_views(session, [task], with_history=with_history)[0]
+
+
+def people_in(views: Sequence[TaskView]) -> set[str]:
+    ids: set[str] = set()
+    for v in views:
+        ids |= {v.owner_id, v.requester_id, v.accountable_id, *v.watchers, *(e.actor_id for e in v.history)}
+    return ids

@@ -1,0 +1,1 @@
+"""Things that happen later: outbox delivery now; scheduled sweeps build on it."""

@@ -1,0 +1,145 @@
+"""The one delivery path: a worker that sends outbox rows through a platform Sender.
+
+The database decides what was sent. Each row is claimed in its own transaction (on PostgreSQL with
+FOR UPDATE SKIP LOCKED, so replicas never take the same row), sent, and marked in that transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from datetime import timedelta
+from typing import Protocol
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from handlers.clock import Clock
+from storage import outbox
+from storage.db import unit_of_work
+from storage.models import OutboxMessage
+
+log = logging.getLogger("baton.delivery")
+
+MAX_BACKOFF = timedelta(minutes=5)
+MAX_UNKNOWN_FAILURES = 20
+
+
+class RetryLater(Exception):
+    """Slack is busy or unreachable: send again after `retry_after` seconds (or a backoff)."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class Undeliverable(Exception):
+    """This message can never go where it was meant to (channel gone, bot not invited…)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Sender(Protocol):
+    def send(self, session: Session, row: OutboxMessage) -> None:
+        """Deliver one row; raise RetryLater or Undeliverable when it cannot go now."""
+
+
+def backoff(attempts: int) -> timedelta:
+    return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
+
+
+class DeliveryWorker:
+    def __init__(self, engine: Engine, sender: Sender, clock: Clock, *, idle_wait: float = 1.0) -> None:
+        self.engine = engine
+        self.sender = sender
+        self.clock = clock
+        self.idle_wait = idle_wait
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- one pass ---------------------------------------------------------------------------
+
+    def deliver_due(self, limit: int = 10_000) -> int:
+        """Send every row that is due now; returns how many rows were settled (sent or not)."""
+        handled = 0
+        while handled < limit and not self._stop.is_set() and self._deliver_one():
+            handled += 1
+        return handled
+
+    def _deliver_one(self) -> bool:
+        with unit_of_work(self.engine) as session:
+            now = self.clock()
+            rows = outbox.due_messages(session=session, now=now, limit=1)
+            if not rows:
+                return False
+            row = rows[0]
+            if row.kind == "card" and _newer_card_pending(session, row):
+                row.status = outbox.SUPERSEDED  # the newer request renders the same, current, card
+                return True
+            try:
+                self.sender.send(session, row)
+            except RetryLater as err:
+                row.attempts += 1
+                wait = timedelta(seconds=err.retry_after) if err.retry_after else backoff(row.attempts)
+                row.next_attempt_at = now + wait
+                row.last_error = err.reason[:500]
+                log.info("outbox %s: retry in %ss (%s)", row.id, wait.total_seconds(), err.reason)
+            except Undeliverable as err:
+                row.status = outbox.FAILED
+                row.last_error = err.reason[:500]
+                log.warning("outbox %s to %s failed for good: %s", row.id, row.recipient, err.reason)
+            except Exception as err:  # noqa: BLE001 - a bug in rendering must not stop every other message
+                row.attempts += 1
+                error_id = uuid.uuid4().hex[:8]
+                log.exception("outbox %s: unexpected error %s", row.id, error_id)
+                row.last_error = f"unexpected ({error_id}): {err}"[:500]
+                if row.attempts >= MAX_UNKNOWN_FAILURES:
+                    row.status = outbox.FAILED
+                row.next_attempt_at = now + backoff(row.attempts)
+            else:
+                row.status = outbox.SENT
+                row.sent_at = now
+                row.attempts += 1
+            return True
+
+    # -- the background thread ---------------------------------------------------------------
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="baton-delivery", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.deliver_due()
+            except Exception:  # noqa: BLE001 - e.g. the database is briefly away; log and keep going
+                log.exception("delivery pass failed; trying again shortly")
+            self._wake.wait(self.idle_wait)
+            self._wake.clear()
+
+
+def _newer_card_pending(session: Session, row: OutboxMessage) -> bool:
+    stmt = select(OutboxMessage.id).where(
+        OutboxMessage.kind == "card",
+        OutboxMessage.status == outbox.PENDING,
+        OutboxMessage.task_id == row.task_id,
+        OutboxMessage.recipient == row.recipient,
+        col(OutboxMessage.id) > (row.id or 0),
+    )
+    return session.exec(stmt.limit(1)).first() is not None

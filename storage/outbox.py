@@ -1,0 +1,59 @@
+"""The outbox: messages are rows first, written in the transaction that decided them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from storage.models import OutboxMessage, TaskMessage
+
+PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
+
+
+def enqueue(
+    *, session: Session, kind: str, recipient: str, now: datetime, task_id: int | None = None,
+    event: str = "", actor_id: str | None = None, note: str | None = None,
+    data: dict[str, Any] | None = None, dedupe_key: str | None = None,
+) -> OutboxMessage:  # fmt: skip
+    row = OutboxMessage(
+        kind=kind, recipient=recipient, task_id=task_id, event=event, actor_id=actor_id, note=note,
+        data=json.dumps(data or {}, ensure_ascii=False), dedupe_key=dedupe_key,
+        created_at=now, next_attempt_at=now,
+    )  # fmt: skip
+    session.add(row)
+    return row
+
+
+def due_messages(*, session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+    """Pending rows whose time has come, oldest first. Rows another replica holds are skipped."""
+    stmt = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return session.exec(stmt).all()
+
+
+def pending_count(*, session: Session) -> int:
+    return len(session.exec(select(OutboxMessage.id).where(OutboxMessage.status == PENDING)).all())
+
+
+def messages(*, session: Session, statuses: Sequence[str] | None = None) -> Sequence[OutboxMessage]:
+    stmt = select(OutboxMessage).order_by(col(OutboxMessage.id))
+    if statuses:
+        stmt = stmt.where(col(OutboxMessage.status).in_(list(statuses)))
+    return session.exec(stmt).all()
+
+
+def card_location(*, session: Session, task_id: int, channel: str) -> TaskMessage | None:
+    return session.get(TaskMessage, (task_id, channel))
+
+
+def remember_card(*, session: Session, task_id: int, channel: str, ts: str) -> None:
+    session.merge(TaskMessage(task_id=task_id, channel=channel, ts=ts))

@@ -1,0 +1,100 @@
+"""Small keyword-only queries. Handlers call these; SQL does not leak into adapters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import case, func, nulls_last
+from sqlmodel import Session, col, select
+
+from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskWatcher
+
+_PRIORITY_ORDER = case(
+    {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4
+)
+
+
+def member(*, session: Session, user_id: str) -> Member | None:
+    return session.get(Member, user_id)
+
+
+def members_named(*, session: Session, name: str) -> Sequence[Member]:
+    return session.exec(select(Member).where(func.lower(Member.name) == name.lower())).all()
+
+
+def member_names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = session.exec(select(Member.user_id, Member.name).where(col(Member.user_id).in_(ids))).all()
+    return {uid: name for uid, name in rows}
+
+
+def department_named(*, session: Session, name: str) -> Department | None:
+    return session.exec(select(Department).where(Department.name == name.lower())).first()
+
+
+def department_for_channel(*, session: Session, channel_id: str) -> Department | None:
+    return session.exec(select(Department).where(Department.channel_id == channel_id)).first()
+
+
+def departments(*, session: Session) -> Sequence[Department]:
+    return session.exec(select(Department).order_by(Department.name)).all()
+
+
+def department_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(Department.id, Department.name).where(col(Department.id).in_(wanted))).all()
+    return {i: n for i, n in rows if i is not None}
+
+
+def tasks_where(*, session: Session, conditions: Sequence[object], limit: int) -> tuple[Sequence[Task], int]:
+    """Tasks matching all conditions, most urgent first (priority, then due date), and the total."""
+    base = select(Task).where(*conditions)  # type: ignore[arg-type]
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    rows = session.exec(
+        base.order_by(_PRIORITY_ORDER, nulls_last(col(Task.due_at).asc()), col(Task.id)).limit(limit)
+    ).all()
+    return rows, int(total)
+
+
+def open_tasks_owned_by(*, session: Session, owner_id: str, statuses: Iterable[str]) -> Sequence[Task]:
+    stmt = select(Task).where(Task.owner_id == owner_id, col(Task.status).in_(list(statuses)))
+    return session.exec(stmt.order_by(col(Task.id))).all()
+
+
+def watchers(*, session: Session, task_id: int) -> list[str]:
+    rows = session.exec(select(TaskWatcher.user_id).where(TaskWatcher.task_id == task_id)).all()
+    return sorted(rows)
+
+
+def waits_for(*, session: Session, task_id: int) -> list[int]:
+    rows = session.exec(select(TaskDependency.depends_on_id).where(TaskDependency.task_id == task_id))
+    return sorted(rows.all())
+
+
+def dependents(*, session: Session, task_id: int) -> Sequence[Task]:
+    stmt = select(Task).join(TaskDependency, col(TaskDependency.task_id) == col(Task.id))
+    return session.exec(stmt.where(TaskDependency.depends_on_id == task_id)).all()
+
+
+def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
+    stmt = select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.at), col(TaskEvent.id))
+    return session.exec(stmt).all()
+
+
+def count_events(*, session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(TaskEvent)).one())
+
+
+def record_event(
+    *, session: Session, task_id: int, actor_id: str, action: str, at: datetime,
+    from_value: str | None = None, to_value: str | None = None, note: str | None = None,
+) -> None:  # fmt: skip
+    session.add(
+        TaskEvent(task_id=task_id, actor_id=actor_id, action=action, at=at,
+                  from_value=from_value, to_value=to_value, note=note or None)  # fmt: skip
+    )
