@@ -145,7 +145,7 @@ LIST_SCOPES = ("mine", "requested", "overdue", "waiting", "dept", "all")
 NOTE_REQUIRED = {"block": "reason", "reopen": "reason", "cancel": "reason"}
 
 _TOKEN = re.compile(r'<[^>]*>|\S*"[^"]*"?\S*|\S+')
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$")
+_MENTION = re.compile(r"^<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>$")
 _CHANNEL = re.compile(r"^<#(C[A-Z0-9]+|G[A-Z0-9]+)(?:\|([^>]*))?>$")
 _SPECIAL = re.compile(r"^<!(\w+)(?:\^[^|>]*)?(?:\|([^>]*))?>$")
 _LINK = re.compile(r"^<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>$")
@@ -271,8 +271,9 @@ def _new(_sub: str, t: _Tokens) -> NewTask:
             if not value:
                 raise InvalidInput("due_missing")
             due = value
-        elif priority is None and token.startswith("!") and low[1:] in PRIORITY_WORDS:
-            priority = PRIORITY_WORDS[low[1:]]
+        elif token.startswith("!") and len(token) > 1 and (low[1:].isalpha() or low[1:] in PRIORITY_WORDS):
+            # `!urgnet` is a typo for a priority far more often than a word of the title.
+            priority = parse_priority(token)
         else:
             words.append(plain_word(token, t.escaped))
     title = " ".join(words).strip()

@@ -1,0 +1,81 @@
+"""Shared fixtures: databases (SQLite always, PostgreSQL when TEST_DATABASE_URL is set), a fixed clock,
+a small company, and the fake Slack."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from handlers.clock import FixedClock
+from storage import migrate
+from storage.db import make_engine
+from tests.fake_slack import FakeSlack
+
+# Wednesday 18 Nov 2026, 10:00 in Shanghai, 02:00 UTC.
+NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+_pg_migrated = False
+
+
+def _postgres_engine() -> Engine:
+    global _pg_migrated
+    if not PG_URL:
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
+    engine = make_engine(PG_URL)
+    if not _pg_migrated:
+        with engine.begin() as conn:
+            SQLModel.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        migrate.upgrade(engine)
+        _pg_migrated = True
+    tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return engine
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def engine(db_kind: str) -> Iterator[Engine]:
+    """In-memory SQLite (or the test PostgreSQL), migrated."""
+    eng = make_engine("sqlite://") if db_kind == "sqlite" else _postgres_engine()
+    if db_kind == "sqlite":
+        migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def file_engine_url(db_kind: str, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """A database several threads or processes can share: an SQLite file, or the test PostgreSQL."""
+    if db_kind == "sqlite":
+        url = f"sqlite:///{tmp_path / 'baton.db'}"
+        eng = make_engine(url)
+        migrate.upgrade(eng)
+        eng.dispose()
+        return url
+    _postgres_engine().dispose()
+    assert PG_URL is not None
+    return PG_URL
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
