@@ -146,7 +146,7 @@ NOTE_REQUIRED = {"block": "reason", "reopen": "reason", "cancel": "reason"}
 
 _TOKEN = re.compile(r'<[^>]*>|\S*"[^"]*"?\S*|\S+')
 _MENTION = re.compile(r"^<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>$")
-_CHANNEL = re.compile(r"^<#(C[A-Z0-9]+|G[A-Z0-9]+)(?:\|([^>]*))?>$")
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9_]+)(?:\|([^>]*))?>$")
 _SPECIAL = re.compile(r"^<!(\w+)(?:\^[^|>]*)?(?:\|([^>]*))?>$")
 _LINK = re.compile(r"^<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>$")
 _DEPT_NAME = re.compile(r"^[\w][\w-]{0,39}$")

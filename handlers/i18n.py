@@ -190,11 +190,11 @@ ZH: dict[str, str] = {
     "dept_unknown": "没有部门 #{name}。见 `/task dept list`。",
     "owner_or_dept_missing": "谁来做？请指定负责人（@某人）或部门（#部门）。",
     "owner_without_dept": "@{name} 还不属于任何部门。请加上 `#部门`，或请管理员执行 `/task member @{name} <部门>`。",
-    "not_allowed_move": "只有{who}可以对 T-{task_id} 执行 {move}。",
+    "not_allowed_move": "只有{who}可以{move} T-{task_id}。",
     "not_allowed_edit": "只有提出人、问责负责人或管理员可以修改 T-{task_id}。",
     "not_allowed_admin": "只有管理员可以这样做。",
     "not_allowed_handover": "只有管理员或 @{name} 所在部门的负责人可以移交其任务。",
-    "bad_transition": "T-{task_id} 当前是「{status}」，现在不能 {move}。",
+    "bad_transition": "T-{task_id} 当前是「{status}」，现在不能{move}。",
     "task_closed": "T-{task_id} 已经「{status}」，不能再修改。",
     "dept_exists": "#{name} 已存在，请用 `/task dept set {name} …` 修改。",
     "depends_cycle": "T-{on_id} 已经在等 T-{task_id}，两者不能互相等待。",
@@ -309,6 +309,14 @@ ZH: dict[str, str] = {
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
+
+# Moves as verbs, for refusal texts.
+MOVE_VERB = {
+    "en": {"ack": "acknowledge", "start": "start", "block": "block", "done": "mark done", "verify": "verify",
+           "reopen": "reopen", "cancel": "cancel", "assign": "reassign"},
+    "zh": {"ack": "确认", "start": "开始", "block": "标记受阻", "done": "标记完成", "verify": "验收",
+           "reopen": "重新打开", "cancel": "取消", "assign": "改派"},
+}  # fmt: skip
 
 # Who may make a move, for the refusal text.
 WHO = {

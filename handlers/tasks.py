@@ -14,7 +14,7 @@ from handlers.commands import (
 from handlers.context import Context
 from handlers.dates import parse_when
 from handlers.errors import NotAllowed, NotFound
-from handlers.i18n import WHO, t
+from handlers.i18n import MOVE_VERB, WHO, t
 from handlers.lifecycle import ACTIVE, CLOSED, NOT_CLOSED, OWNER_MOVES, REQUESTER_MOVES, Status, path_for
 from handlers.results import Reply, Text
 from handlers.views import people_in, task_view, task_views
@@ -122,16 +122,15 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
     require_open(ctx, task)
     uid = ctx.actor.user_id
     lead = is_lead(ctx, task)
+    verb = MOVE_VERB[ctx.actor.locale][cmd.move]
     if cmd.move in OWNER_MOVES and uid != task.owner_id and not lead:
-        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["owner"], move=cmd.move, task_id=task.id)
+        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["owner"], move=verb, task_id=task.id)
     if cmd.move in REQUESTER_MOVES and uid != task.requester_id and not lead:
-        raise NotAllowed(
-            "not_allowed_move", who=WHO[ctx.actor.locale]["requester"], move=cmd.move, task_id=task.id
-        )
+        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["requester"], move=verb, task_id=task.id)
     steps = path_for(cmd.move, Status(task.status))
     if steps is None:
         status = t(ctx.actor.locale, f"status_{task.status}")
-        raise NotAllowed("bad_transition", task_id=task.id, status=status, move=cmd.move)
+        raise NotAllowed("bad_transition", task_id=task.id, status=status, move=verb)
     assert task.id is not None
     for i, (step, before, after) in enumerate(steps):
         last = i == len(steps) - 1
@@ -188,7 +187,8 @@ def assign(ctx: Context, cmd: Assign) -> Reply:
     task = get_task(ctx, cmd.task_id)
     require_open(ctx, task)
     if not is_lead(ctx, task):
-        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["lead"], move="assign", task_id=task.id)
+        verb = MOVE_VERB[ctx.actor.locale]["assign"]
+        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["lead"], move=verb, task_id=task.id)
     new_owner = people.person(ctx.session, cmd.person)
     if new_owner.user_id == task.owner_id:
         raise NotAllowed("already_owner", name=new_owner.name, task_id=task.id)

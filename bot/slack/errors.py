@@ -15,14 +15,14 @@ log = logging.getLogger("baton.slack")
 
 
 def answer_or_apologise(ack: Ack, work: Callable[[], dict[str, Any]]) -> None:
-    """Run a listener's work and ack its answer; on a bug, ack an apology naming the logged error id."""
+    """Run a listener's work and ack its private answer; on a bug, ack an apology naming the logged error id."""
     try:
         body = work()
     except Exception:
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s", error_id)
         body = {"text": t("en", "unexpected_error", error_id=error_id)}
-    ack(**body)
+    ack(response_type="ephemeral", **body)  # only the speaker sees the reply
 
 
 def register_error_handler(app: App) -> None:

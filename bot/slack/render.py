@@ -155,7 +155,7 @@ def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> 
         return payload(blocks, text_of(reply.text, locale, tz) if reply.text else "")
     if reply.kind == "detail" and reply.task is not None:
         blocks = [*task_blocks(reply.task, locale, tz), DividerBlock(), *history_blocks(reply.task, locale, tz)]
-        return payload(blocks[:50], f"T-{reply.task.id} {reply.task.title}")
+        return payload(blocks[:50], f"T-{reply.task.id} {escape(reply.task.title)}")
     if reply.kind == "departments":
         return payload(dept_blocks(reply.departments, locale), "departments")
     if reply.kind == "form":
@@ -180,4 +180,4 @@ def notice_payload(text: Text, view: TaskView | None, *, locale: str, tz: ZoneIn
 
 
 def card_payload(view: TaskView, *, locale: str, tz: ZoneInfo) -> dict[str, Any]:
-    return payload(task_blocks(view, locale, tz), f"T-{view.id} {view.title}")
+    return payload(task_blocks(view, locale, tz), f"T-{view.id} {escape(view.title)}")

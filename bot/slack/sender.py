@@ -9,13 +9,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
+from bot.slack.directory import SlackDirectory
 from bot.slack.render import card_payload, notice_payload
+from handlers.clock import Clock
 from handlers.i18n import locale_of
 from handlers.notices import notice
-from handlers.people import zone
+from handlers.people import refresh_member, zone
 from handlers.views import task_view
 from scheduler.delivery import RetryLater, Undeliverable
-from storage import outbox, queries
+from storage import outbox
 from storage.models import OutboxMessage, Task
 
 log = logging.getLogger("baton.slack")
@@ -29,9 +31,11 @@ PERMANENT = frozenset({
 
 
 class SlackSender:
-    def __init__(self, client: WebClient, *, default_tz: str) -> None:
+    def __init__(self, client: WebClient, *, default_tz: str, clock: Clock) -> None:
         self.client = client
         self.default_tz = default_tz
+        self.clock = clock
+        self.directory = SlackDirectory(client)
 
     def send(self, session: Session, row: OutboxMessage) -> None:
         try:
@@ -45,7 +49,10 @@ class SlackSender:
             raise RetryLater(f"connection: {err}") from err
 
     def _dm(self, session: Session, row: OutboxMessage) -> None:
-        person = queries.member(session=session, user_id=row.recipient)
+        # People first named by a mention have no profile yet; learn their language and zone now,
+        # after the ack, rather than while the speaker waits.
+        person = refresh_member(session, user_id=row.recipient, name_hint=None, directory=self.directory,
+                                now=self.clock())  # fmt: skip
         locale = locale_of(person.locale if person else None)
         tz = zone(person.tz if person else None, self.default_tz)
         text, view = notice(session, row, locale=locale)

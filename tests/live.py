@@ -1,0 +1,85 @@
+"""The real bot, over real HTTP: uvicorn on a random loopback port, Slack's Web API faked."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import uvicorn
+from slack_sdk.signature import SignatureVerifier
+
+from bot.app import Baton, create_app
+from bot.server import SlackASGI
+from bot.settings import Settings
+from handlers.clock import Clock
+from tests.fake_slack import FakeSlack
+
+SECRET = "test-signing-secret"
+
+
+def eventually(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "condition") -> Any:
+    """Poll until `check` is truthy; a deadline, never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
+            "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+
+
+class LiveBaton:
+    def __init__(self, database_url: str, fake: FakeSlack, *, clock: Clock, admins: str = "U_ADMIN") -> None:
+        settings = Settings(
+            SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url,
+            DATABASE_URL=database_url, BATON_ADMINS=admins, BATON_TIMEZONE="UTC",
+        )  # type: ignore[call-arg]  # fmt: skip
+        self.baton: Baton = create_app(settings, clock=clock)
+        assert self.baton.bolt is not None
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(SlackASGI(self.baton.bolt, self.baton.engine), log_level="warning", lifespan="on")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        eventually(lambda: self.server.started, what="uvicorn to start")
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        self.baton.start()
+
+    def post(self, body: str, headers: dict[str, str]) -> httpx.Response:
+        return self.http.post("/slack/events", content=body.encode(), headers=headers)
+
+    def slash(self, user_id: str, text: str, *, channel: str = "C_GENERAL", command: str = "/task",
+              headers: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
+        body = urlencode({
+            "token": "legacy", "team_id": "T1", "team_domain": "acme", "channel_id": channel,
+            "channel_name": "general", "user_id": user_id, "user_name": user_id.lower(), "command": command,
+            "text": text, "api_app_id": "A1", "response_url": "http://127.0.0.1:9/hooks", "trigger_id": "1.2.3",
+        })  # fmt: skip
+        return self.post(body, headers or signed_headers(body))
+
+    def reply_text(self, user_id: str, text: str, **kwargs: Any) -> str:
+        response = self.slash(user_id, text, **kwargs)
+        assert response.status_code == 200, response.text
+        return str(response.json().get("text", ""))
+
+    def stop(self) -> None:
+        self.http.close()
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.baton.stop()

@@ -1,0 +1,55 @@
+"""The shape the brief fixes: handlers/ knows no chat platform; nothing happens at import."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PLATFORM_LIBRARIES = ("slack_bolt", "slack_sdk")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_no_file_in_handlers_imports_a_chat_platform() -> None:
+    files = sorted((ROOT / "handlers").rglob("*.py"))
+    assert files, "handlers/ should hold the brain"
+    offenders = {
+        str(f.relative_to(ROOT)): sorted(m for m in imported_modules(f) if m.split(".")[0] in PLATFORM_LIBRARIES)
+        for f in files
+    }
+    assert {f: m for f, m in offenders.items() if m} == {}
+
+
+def test_the_check_itself_catches_a_platform_import(tmp_path: Path) -> None:
+    sample = tmp_path / "bad.py"
+    sample.write_text("from slack_sdk import WebClient\nimport slack_bolt.app\n")
+    assert {"slack_sdk", "slack_bolt.app"} <= imported_modules(sample)
+
+
+def test_storage_and_scheduler_do_not_import_slack_either() -> None:
+    for folder in ("storage", "scheduler"):
+        for f in (ROOT / folder).rglob("*.py"):
+            assert not any(m.split(".")[0] in PLATFORM_LIBRARIES for m in imported_modules(f)), f
+
+
+def test_importing_every_module_creates_no_app_and_opens_no_database(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    for package in ("handlers", "storage", "scheduler", "bot"):
+        module = importlib.import_module(package)
+        for info in pkgutil.walk_packages(module.__path__, prefix=f"{package}."):
+            if info.name.startswith("storage.migrations"):
+                continue  # Alembic's env.py runs only inside Alembic
+            importlib.import_module(info.name)
+    assert list(tmp_path.iterdir()) == [], "importing Baton created files (a database?)"

@@ -1,0 +1,52 @@
+"""manifest.yml is a valid Slack app manifest and declares everything the code uses."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from bot.slack import ids
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+# The bot scope each Web API method we call needs.
+METHOD_SCOPES = {
+    "chat_postMessage": "chat:write",
+    "chat_update": "chat:write",
+    "users_info": "users:read",
+}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
+
+
+def test_manifest_matches_slacks_schema(manifest: dict) -> None:  # type: ignore[type-arg]
+    if not SCHEMA.exists():
+        pytest.skip(f"Slack's manifest schema is not beside the repository ({SCHEMA})")
+    jsonschema.validate(manifest, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_every_slash_command_the_code_registers_is_declared(manifest: dict) -> None:  # type: ignore[type-arg]
+    declared = {c["command"] for c in manifest["features"]["slash_commands"]}
+    used = {value for name, value in vars(ids).items() if name.endswith("_COMMAND")}
+    assert used and used <= declared
+    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"]), "mentions must arrive as ids"
+
+
+def test_every_web_api_method_the_code_calls_has_its_scope(manifest: dict) -> None:  # type: ignore[type-arg]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot").rglob("*.py"))
+    called = set(re.findall(r"client\.(\w+)\(", source))
+    assert called, "expected the Slack adapter to call the Web API"
+    unknown = called - set(METHOD_SCOPES)
+    assert not unknown, f"add these methods and their scopes to METHOD_SCOPES: {unknown}"
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {METHOD_SCOPES[m] for m in called} <= scopes
+    assert "commands" in scopes and "chat:write.public" in scopes
