@@ -1,4 +1,7 @@
-"""The composition root: create_app(settings) wires storage, handlers, delivery and Slack. Nothing at import."""
+"""The composition root: create_app(settings) wires storage, handlers, delivery and Slack.
+
+Nothing happens at import.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +53,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
     client = web_client(settings)
     bolt = App(
         client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else "",
+        signing_secret=settings.slack_signing_secret.get_secret_value()
+        if settings.slack_signing_secret
+        else "",
         request_verification_enabled=not settings.socket_mode,
         token_verification_enabled=False,  # start without calling Slack; auth.test runs on first request
         process_before_response=True,  # listeners only touch the database; Slack calls go via the outbox
@@ -72,5 +77,11 @@ def _assemble(
     settings: Settings, engine: Engine, clock: Clock, directory: Directory | None, sender: Sender
 ) -> Baton:
     worker = DeliveryWorker(engine, sender, clock)
-    return Baton(settings=settings, engine=engine, clock=clock, config=settings.handler_config(),
-                 directory=directory, worker=worker)  # fmt: skip
+    return Baton(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        config=settings.handler_config(),
+        directory=directory,
+        worker=worker,
+    )

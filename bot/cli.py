@@ -64,8 +64,14 @@ def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None: 
 
     from bot.server import SlackASGI
 
-    config = uvicorn.Config(SlackASGI(baton.bolt, baton.engine), host="0.0.0.0", port=port, log_level="info",
-                            lifespan="on", access_log=False)  # fmt: skip
+    config = uvicorn.Config(
+        SlackASGI(baton.bolt, baton.engine),
+        host="0.0.0.0",
+        port=port,
+        log_level="info",
+        lifespan="on",
+        access_log=False,
+    )
     log.info("Baton is listening on port %s (POST /slack/events, GET /healthz)", port)
     uvicorn.Server(config).run(sockets=[sock] if sock else None)
 
@@ -107,7 +113,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="baton", description="Baton carries work between departments.")
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
-    run.add_argument("--no-scheduler", action="store_true", help="serve requests and deliver, but run no sweeps")
+    run.add_argument(
+        "--no-scheduler", action="store_true", help="serve requests and deliver, but run no sweeps"
+    )
     run.set_defaults(func=cmd_run)
     console = sub.add_parser("console", help="the same bot in a terminal, no Slack needed")
     console.add_argument("--demo", action="store_true", help="seed a small demo company")

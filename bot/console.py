@@ -47,7 +47,9 @@ class ConsoleSender:
             if task is None:
                 raise Undeliverable("task no longer exists")
             assert task.id is not None
-            updated = outbox.card_location(session=session, task_id=task.id, channel=row.recipient) is not None
+            updated = (
+                outbox.card_location(session=session, task_id=task.id, channel=row.recipient) is not None
+            )
             view = task_view(session, task, with_history=False)
             names = queries.member_names(session=session, user_ids=people_in([view]))
             label = "card updated" if updated else "card"
@@ -83,7 +85,9 @@ class Console:
         with unit_of_work(self.baton.engine) as session:
             if demo_company:
                 if demo.seed(session, now=self.clock()):
-                    self.say("Seeded a demo company: " + ", ".join(f"#{d[0]} (lead @{d[1]})" for d in demo.COMPANY))
+                    self.say(
+                        "Seeded a demo company: " + ", ".join(f"#{d[0]} (lead @{d[1]})" for d in demo.COMPANY)
+                    )
                 self.user_id = demo.user_id(demo.ADMIN)
             elif session.get(Member, CONSOLE_USER) is None:
                 session.add(Member(user_id=CONSOLE_USER, name="you", is_admin=True))
@@ -94,8 +98,10 @@ class Console:
     def prompt(self) -> str:
         with unit_of_work(self.baton.engine) as session:
             me = session.get(Member, self.user_id)
-        return f"{self.clock().astimezone(zone(me.tz if me else None, self.config.default_tz)):%a %H:%M} " \
-               f"@{me.name if me else self.user_id} {self.channel}> "
+        return (
+            f"{self.clock().astimezone(zone(me.tz if me else None, self.config.default_tz)):%a %H:%M} "
+            f"@{me.name if me else self.user_id} {self.channel}> "
+        )
 
     def handle(self, line: str) -> bool:
         """Run one line; False means leave."""
@@ -115,16 +121,29 @@ class Console:
         elif m := re.fullmatch(r"tick(?:\s+(\S+))?", line):
             self._tick(m[1])
         elif line.startswith("/task"):
-            self._task(line[len("/task"):].strip())
+            self._task(line[len("/task") :].strip())
         else:
             self.say("I don't know that. Type `help`.")
         return True
 
     def _task(self, text: str) -> None:
-        actor = identify(self.baton.engine, user_id=self.user_id, user_name=None, directory=None,
-                         config=self.config, clock=self.clock)  # fmt: skip
-        outcome = run_task_text(self.baton.engine, text=text, actor=actor, channel_id=self.channel, escaped=False,
-                                config=self.config, clock=self.clock)  # fmt: skip
+        actor = identify(
+            self.baton.engine,
+            user_id=self.user_id,
+            user_name=None,
+            directory=None,
+            config=self.config,
+            clock=self.clock,
+        )
+        outcome = run_task_text(
+            self.baton.engine,
+            text=text,
+            actor=actor,
+            channel_id=self.channel,
+            escaped=False,
+            config=self.config,
+            clock=self.clock,
+        )
         self.sender.viewer_tz = outcome.tz.key
         for i, reply_line in enumerate(reply_lines(outcome.reply, locale=outcome.locale, tz=outcome.tz)):
             self.say(("(only you) " if i == 0 else "           ") + reply_line)

@@ -28,12 +28,22 @@ def seed(session: Session, *, now: datetime) -> bool:
     if queries.department_named(session=session, name=COMPANY[0][0]) is not None:
         return False
     for dept_name, lead, staff, sla, tz in COMPANY:
-        dept = Department(name=dept_name, lead_id=user_id(lead), channel_id=f"#{dept_name}", sla_hours=sla,
-                          created_at=now)  # fmt: skip
+        dept = Department(
+            name=dept_name, lead_id=user_id(lead), channel_id=f"#{dept_name}", sla_hours=sla, created_at=now
+        )
         session.add(dept)
         session.flush()
         for person in [lead, *staff]:
             locale = "zh-CN" if person in ("qiang", "pia") else "en-US"
-            session.add(Member(user_id=user_id(person), name=person, department_id=dept.id, tz=tz, locale=locale,
-                               is_admin=person == ADMIN, profile_checked_at=now))  # fmt: skip
+            session.add(
+                Member(
+                    user_id=user_id(person),
+                    name=person,
+                    department_id=dept.id,
+                    tz=tz,
+                    locale=locale,
+                    is_admin=person == ADMIN,
+                    profile_checked_at=now,
+                )
+            )
     return True

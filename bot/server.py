@@ -53,8 +53,9 @@ class SlackASGI:
             response = await asyncio.to_thread(self.bolt.dispatch, request)
             raw_headers = [
                 (k.encode("latin-1"), v.encode("latin-1"))
-                for k, values in response.headers.items() for v in values
-            ]  # fmt: skip
+                for k, values in response.headers.items()
+                for v in values
+            ]
             await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
             await send({"type": "http.response.body", "body": (response.body or "").encode("utf-8")})
         else:
@@ -76,6 +77,7 @@ async def _read_body(receive: Receive) -> bytes | None:
 
 async def _respond(send: Send, status: int, data: dict[str, Any]) -> None:
     body = json.dumps(data).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+    )
     await send({"type": "http.response.body", "body": body})

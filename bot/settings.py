@@ -44,7 +44,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin") from None
+            raise ValueError(
+                f"{value!r} is not an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin"
+            ) from None
         return value
 
     @property
@@ -67,10 +69,14 @@ class Settings(BaseSettings):
                 "(see .env.example), or try Baton without Slack: `baton console --demo`."
             )
         if not token.startswith("xoxb-"):
-            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions page).")
+            raise ConfigError(
+                "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions page)."
+            )
         if self.slack_app_token is not None:
             if not self.slack_app_token.get_secret_value().startswith("xapp-"):
-                raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information).")
+                raise ConfigError(
+                    "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information)."
+                )
         elif self.slack_signing_secret is None:
             raise ConfigError(
                 "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify Slack's requests "

@@ -20,7 +20,8 @@ def task_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneInfo)
     req_dept = f" (#{view.requesting_dept})" if view.requesting_dept else ""
     lines = [
         f"T-{view.id} [{t(locale, 'priority_' + view.priority)}] {view.title}",
-        f"  {t(locale, 'label_status')}: {t(locale, 'status_' + view.status)} · {t(locale, 'label_due')}: {due}",
+        f"  {t(locale, 'label_status')}: {t(locale, 'status_' + view.status)} · "
+        f"{t(locale, 'label_due')}: {due}",
         f"  {t(locale, 'label_owner')}: {_name(names, view.owner_id)}{owner_dept} · "
         f"{t(locale, 'label_requester')}: {_name(names, view.requester_id)}{req_dept} · "
         f"{t(locale, 'label_accountable')}: {_name(names, view.accountable_id)}",
@@ -37,7 +38,8 @@ def task_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneInfo)
 def history_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneInfo) -> list[str]:
     lines = [f"  {t(locale, 'label_history')}:"]
     for ev in view.history:
-        line = f"    {instant(ev.at, tz=tz, locale=locale)} {_name(names, ev.actor_id)} {t(locale, 'ev_' + ev.action)}"
+        when = instant(ev.at, tz=tz, locale=locale)
+        line = f"    {when} {_name(names, ev.actor_id)} {t(locale, 'ev_' + ev.action)}"
         if ev.action == "assign" and ev.to_value:
             line += f" → {_name(names, ev.to_value)}"
         elif ev.action == "due" and ev.to_value:
@@ -59,26 +61,39 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
             lines.append("  " + t(locale, "list_empty"))
         for view in reply.tasks:
             due = instant(view.due_at, tz=tz, locale=locale) if view.due_at else t(locale, "no_due")
-            lines.append(f"  T-{view.id} [{t(locale, 'priority_' + view.priority)}] {view.title} — "
-                         f"{_name(reply.names, view.owner_id)} · {due} · {t(locale, 'status_' + view.status)}")
+            lines.append(
+                f"  T-{view.id} [{t(locale, 'priority_' + view.priority)}] {view.title} — "
+                f"{_name(reply.names, view.owner_id)} · {due} · {t(locale, 'status_' + view.status)}"
+            )
         if reply.total > len(reply.tasks):
             lines.append("  " + t(locale, "list_more", count=reply.total - len(reply.tasks)))
     elif reply.kind == "detail" and reply.task is not None:
-        lines += task_lines(reply.task, reply.names, locale, tz) + history_lines(reply.task, reply.names, locale, tz)
+        lines += task_lines(reply.task, reply.names, locale, tz) + history_lines(
+            reply.task, reply.names, locale, tz
+        )
     elif reply.kind == "task" and reply.task is not None:
         lines += task_lines(reply.task, reply.names, locale, tz)
     elif reply.kind == "departments":
         for d in reply.departments:
             channel = d.channel_id or t(locale, "no_channel")
-            lines.append(t(locale, "dept_line", name=d.name, lead=reply.names.get(d.lead_id, d.lead_id),
-                           channel=channel, sla=d.sla_hours))  # fmt: skip
+            lines.append(
+                t(
+                    locale,
+                    "dept_line",
+                    name=d.name,
+                    lead=reply.names.get(d.lead_id, d.lead_id),
+                    channel=channel,
+                    sla=d.sla_hours,
+                )
+            )
     elif reply.kind == "form":
         lines.append(t(locale, "form_unavailable"))
     return lines
 
 
-def notice_lines(text: Text, view: TaskView | None, names: dict[str, str], *, locale: str, tz: ZoneInfo,
-                 note: str | None) -> list[str]:  # fmt: skip
+def notice_lines(
+    text: Text, view: TaskView | None, names: dict[str, str], *, locale: str, tz: ZoneInfo, note: str | None
+) -> list[str]:
     lines = [fill(text, locale=locale, tz=tz)]
     if note:
         lines.append(t(locale, "note", note=note))

@@ -131,15 +131,35 @@ class OpenForm:
 
 
 TaskCommand = (
-    NewTask | ListTasks | ShowTask | Move | Assign | SetDue | SetPriority | Comment | Watch | Depends
-    | Handover | DeptUpsert | DeptList | SetMember | Help | OpenForm
+    NewTask
+    | ListTasks
+    | ShowTask
+    | Move
+    | Assign
+    | SetDue
+    | SetPriority
+    | Comment
+    | Watch
+    | Depends
+    | Handover
+    | DeptUpsert
+    | DeptList
+    | SetMember
+    | Help
+    | OpenForm
 )
 
 PRIORITY_WORDS: dict[str, Priority] = {
-    "urgent": Priority.URGENT, "high": Priority.HIGH, "normal": Priority.NORMAL, "low": Priority.LOW,
-    "紧急": Priority.URGENT, "高": Priority.HIGH, "普通": Priority.NORMAL, "中": Priority.NORMAL,
+    "urgent": Priority.URGENT,
+    "high": Priority.HIGH,
+    "normal": Priority.NORMAL,
+    "low": Priority.LOW,
+    "紧急": Priority.URGENT,
+    "高": Priority.HIGH,
+    "普通": Priority.NORMAL,
+    "中": Priority.NORMAL,
     "低": Priority.LOW,
-}  # fmt: skip
+}
 
 LIST_SCOPES = ("mine", "requested", "overdue", "waiting", "dept", "all")
 NOTE_REQUIRED = {"block": "reason", "reopen": "reason", "cancel": "reason"}
@@ -420,7 +440,11 @@ def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
 def _member(_sub: str, t: _Tokens) -> SetMember:
     person = _person(t, "/task member @user <dept>")
     token = t.next()
-    dept = (dept_of(token) or (DeptRef(name=token.lower()) if _DEPT_NAME.match(token) else None)) if token else None
+    dept = (
+        (dept_of(token) or (DeptRef(name=token.lower()) if _DEPT_NAME.match(token) else None))
+        if token
+        else None
+    )
     if dept is None:
         raise InvalidInput("dept_missing")
     return SetMember(person=person, dept=dept)
@@ -431,11 +455,29 @@ def _help(_sub: str, t: _Tokens) -> Help:
 
 
 _SUBCOMMANDS = {
-    "new": _new, "add": _new, "create": _new, "新建": _new,
-    "list": _list, "ls": _list, "show": _show,
-    "ack": _move, "start": _move, "block": _move, "done": _move,
-    "verify": _move, "reopen": _move, "cancel": _move,
-    "assign": _assign, "due": _due, "priority": _priority, "comment": _comment, "watch": _watch,
-    "depends": _depends, "handover": _handover, "dept": _dept, "member": _member,
-    "help": _help, "帮助": _help,
-}  # fmt: skip
+    "new": _new,
+    "add": _new,
+    "create": _new,
+    "新建": _new,
+    "list": _list,
+    "ls": _list,
+    "show": _show,
+    "ack": _move,
+    "start": _move,
+    "block": _move,
+    "done": _move,
+    "verify": _move,
+    "reopen": _move,
+    "cancel": _move,
+    "assign": _assign,
+    "due": _due,
+    "priority": _priority,
+    "comment": _comment,
+    "watch": _watch,
+    "depends": _depends,
+    "handover": _handover,
+    "dept": _dept,
+    "member": _member,
+    "help": _help,
+    "帮助": _help,
+}

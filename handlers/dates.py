@@ -16,13 +16,39 @@ from handlers.errors import InvalidInput
 WORKDAY_END = time(18, 0)
 
 _WEEKDAYS_EN = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
-    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
-}  # fmt: skip
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
 _WEEKDAYS_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}  # fmt: skip
+_ZH_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 _EN_TIME = re.compile(
     r"^(?:at\s+)?(?:(?P<noon>noon|midday)|(?P<midnight>midnight)|"
@@ -184,9 +210,7 @@ def _chinese_time(text: str) -> time | None:
     if hour is None or minute is None or minute > 59:
         return None
     part = m["part"]
-    if part in _ZH_PART_PM and hour < 12:
-        hour += 12
-    elif part == "中午" and hour < 11:
+    if part in _ZH_PART_PM and hour < 12 or part == "中午" and hour < 11:
         hour += 12
     if hour > 23:
         return None

@@ -41,7 +41,9 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
     if lead is not None and lead.department_id is None:
         lead.department_id = dept.id
     if cmd.create:
-        return Reply(kind="message", text=Text("dept_added", {"name": dept.name, "lead": lead.name if lead else ""}))
+        return Reply(
+            kind="message", text=Text("dept_added", {"name": dept.name, "lead": lead.name if lead else ""})
+        )
     return Reply(kind="message", text=Text("dept_updated", {"name": dept.name}))
 
 

@@ -7,9 +7,24 @@ from typing import Any
 
 from handlers import departments, tasks
 from handlers.commands import (
-    Assign, Comment, Depends, DeptList, DeptUpsert, Handover, Help, ListTasks, Move, NewTask, OpenForm,
-    SetDue, SetMember, SetPriority, ShowTask, TaskCommand, Watch,
-)  # fmt: skip
+    Assign,
+    Comment,
+    Depends,
+    DeptList,
+    DeptUpsert,
+    Handover,
+    Help,
+    ListTasks,
+    Move,
+    NewTask,
+    OpenForm,
+    SetDue,
+    SetMember,
+    SetPriority,
+    ShowTask,
+    TaskCommand,
+    Watch,
+)
 from handlers.context import Context
 from handlers.results import Reply, Text
 

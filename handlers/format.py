@@ -28,9 +28,13 @@ def plain(value: str) -> str:
 
 
 def fill(
-    text: Text, *, locale: str, tz: ZoneInfo, escape: Callable[[str], str] = plain,
+    text: Text,
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    escape: Callable[[str], str] = plain,
     when: Callable[[datetime], str] | None = None,
-) -> str:  # fmt: skip
+) -> str:
     """The catalogue text with its values put in: instants in the reader's zone, strings escaped."""
     values: dict[str, object] = {}
     for key, value in text.params.items():

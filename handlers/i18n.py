@@ -17,8 +17,9 @@ EN: dict[str, str] = {
     "priority_bad": "`{given}` is not a priority. Use urgent, high, normal or low.",
     "title_missing": "A task needs a title: `/task new <title> @owner [#dept] [due:<when>] [!urgent]`.",
     "title_too_long": "That title is {length} characters; keep it under {limit}. Put the rest in a comment.",
-    "due_missing": "When is it due? Write `due:friday` or `due:\"next friday 5pm\"`.",
-    "date_unreadable": "I can't read `{text}` as a date. Try `friday`, `tomorrow 3pm`, `2026-12-01`, `明天`, `下周五`.",
+    "due_missing": 'When is it due? Write `due:friday` or `due:"next friday 5pm"`.',
+    "date_unreadable": "I can't read `{text}` as a date. "
+    "Try `friday`, `tomorrow 3pm`, `2026-12-01`, `明天`, `下周五`.",
     "date_in_past": "`{text}` has already passed. Give a time in the future.",
     "list_scope_bad": "`{given}` is not a list. Use mine, requested, overdue, waiting, dept <name> or all.",
     "dept_missing": "Which department? Write its short name, like `#production`.",
@@ -150,7 +151,8 @@ EN: dict[str, str] = {
         "`/task list [mine|requested|overdue|waiting|dept <name>|all]` list tasks\n"
         "`/task show <id>` the card and its history\n"
         "`/task ack|start|done <id> [note]` · `/task block <id> <reason>` owner's moves\n"
-        "`/task verify <id>` · `/task reopen <id> <reason>` · `/task cancel <id> <reason>` requester's moves\n"
+        "`/task verify <id>` · `/task reopen <id> <reason>` · `/task cancel <id> <reason>` "
+        "requester's moves\n"
         "`/task assign <id> @user` · `/task due <id> <when>` · `/task priority <id> <level>`\n"
         "`/task comment <id> <text>` · `/task watch <id>` · `/task depends <id> on <id>`\n"
         "`/task handover @from @to` (lead or admin)\n"
@@ -168,8 +170,9 @@ ZH: dict[str, str] = {
     "priority_bad": "`{given}` 不是优先级。请用 urgent、high、normal 或 low（紧急、高、普通、低）。",
     "title_missing": "任务需要标题：`/task new <标题> @负责人 [#部门] [due:<时间>] [!urgent]`。",
     "title_too_long": "标题有 {length} 个字符，请控制在 {limit} 以内，其余内容可写在评论里。",
-    "due_missing": "什么时候截止？写 `due:明天` 或 `due:\"下周五 下午3点\"`。",
-    "date_unreadable": "我看不懂日期 `{text}`。试试 `明天`、`下周五`、`明天下午3点`、`2026-12-01`、`friday`。",
+    "due_missing": '什么时候截止？写 `due:明天` 或 `due:"下周五 下午3点"`。',
+    "date_unreadable": "我看不懂日期 `{text}`。"
+    "试试 `明天`、`下周五`、`明天下午3点`、`2026-12-01`、`friday`。",
     "date_in_past": "`{text}` 已经过去了，请给一个将来的时间。",
     "list_scope_bad": "`{given}` 不是列表类型。请用 mine、requested、overdue、waiting、dept <名称> 或 all。",
     "dept_missing": "哪个部门？请写部门简称，例如 `#production`。",
@@ -189,7 +192,8 @@ ZH: dict[str, str] = {
     "person_ambiguous": "有不止一个人叫 @{name}，请用 Slack 的 @ 菜单选择。",
     "dept_unknown": "没有部门 #{name}。见 `/task dept list`。",
     "owner_or_dept_missing": "谁来做？请指定负责人（@某人）或部门（#部门）。",
-    "owner_without_dept": "@{name} 还不属于任何部门。请加上 `#部门`，或请管理员执行 `/task member @{name} <部门>`。",
+    "owner_without_dept": "@{name} 还不属于任何部门。"
+    "请加上 `#部门`，或请管理员执行 `/task member @{name} <部门>`。",
     "not_allowed_move": "只有{who}可以{move} T-{task_id}。",
     "not_allowed_edit": "只有提出人、问责负责人或管理员可以修改 T-{task_id}。",
     "not_allowed_admin": "只有管理员可以这样做。",
@@ -312,11 +316,27 @@ CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
 
 # Moves as verbs, for refusal texts.
 MOVE_VERB = {
-    "en": {"ack": "acknowledge", "start": "start", "block": "block", "done": "mark done", "verify": "verify",
-           "reopen": "reopen", "cancel": "cancel", "assign": "reassign"},
-    "zh": {"ack": "确认", "start": "开始", "block": "标记受阻", "done": "标记完成", "verify": "验收",
-           "reopen": "重新打开", "cancel": "取消", "assign": "改派"},
-}  # fmt: skip
+    "en": {
+        "ack": "acknowledge",
+        "start": "start",
+        "block": "block",
+        "done": "mark done",
+        "verify": "verify",
+        "reopen": "reopen",
+        "cancel": "cancel",
+        "assign": "reassign",
+    },
+    "zh": {
+        "ack": "确认",
+        "start": "开始",
+        "block": "标记受阻",
+        "done": "标记完成",
+        "verify": "验收",
+        "reopen": "重新打开",
+        "cancel": "取消",
+        "assign": "改派",
+    },
+}
 
 # Who may make a move, for the refusal text.
 WHO = {

@@ -17,14 +17,19 @@ def notice(session: Session, row: OutboxMessage, *, locale: str) -> tuple[Text, 
     data = json.loads(row.data or "{}")
     params: dict[str, object] = dict(data)
     if row.actor_id:
-        params["actor"] = queries.member_names(session=session, user_ids=[row.actor_id]).get(row.actor_id, row.actor_id)
+        params["actor"] = queries.member_names(session=session, user_ids=[row.actor_id]).get(
+            row.actor_id, row.actor_id
+        )
     view = None
     task = session.get(Task, row.task_id) if row.task_id is not None else None
     if task is not None:
         view = task_view(session, task, with_history=False)
-        owner = queries.member_names(session=session, user_ids=[task.owner_id]).get(task.owner_id, task.owner_id)
-        params.update(task_id=task.id, title=task.title, owner=owner,
-                      priority=t(locale, f"priority_{task.priority}"))  # fmt: skip
+        owner = queries.member_names(session=session, user_ids=[task.owner_id]).get(
+            task.owner_id, task.owner_id
+        )
+        params.update(
+            task_id=task.id, title=task.title, owner=owner, priority=t(locale, f"priority_{task.priority}")
+        )
         if task.due_at is not None:
             params["due"] = task.due_at
         else:

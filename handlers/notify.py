@@ -11,26 +11,43 @@ from storage.models import Task
 
 
 def tell(
-    ctx: Context, task: Task, event: str, recipients: Iterable[str | None], *,
-    note: str | None = None, data: dict[str, Any] | None = None,
-) -> None:  # fmt: skip
+    ctx: Context,
+    task: Task,
+    event: str,
+    recipients: Iterable[str | None],
+    *,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     """A direct message about `task` to each recipient once, never to the person who acted."""
     for user_id in dict.fromkeys(r for r in recipients if r):
         if user_id == ctx.actor.user_id:
             continue
         outbox.enqueue(
-            session=ctx.session, kind="dm", recipient=user_id, now=ctx.now, task_id=task.id, event=event,
-            actor_id=ctx.actor.user_id, note=note or None, data=data,
-        )  # fmt: skip
+            session=ctx.session,
+            kind="dm",
+            recipient=user_id,
+            now=ctx.now,
+            task_id=task.id,
+            event=event,
+            actor_id=ctx.actor.user_id,
+            note=note or None,
+            data=data,
+        )
 
 
 def tell_user(ctx: Context, user_id: str, event: str, data: dict[str, Any]) -> None:
     """A direct message not about one task (e.g. a handover summary)."""
     if user_id != ctx.actor.user_id:
         outbox.enqueue(
-            session=ctx.session, kind="dm", recipient=user_id, now=ctx.now, event=event,
-            actor_id=ctx.actor.user_id, data=data,
-        )  # fmt: skip
+            session=ctx.session,
+            kind="dm",
+            recipient=user_id,
+            now=ctx.now,
+            event=event,
+            actor_id=ctx.actor.user_id,
+            data=data,
+        )
 
 
 def watchers_of(ctx: Context, task: Task) -> list[str]:
@@ -42,7 +59,9 @@ def refresh_card(ctx: Context, task: Task) -> None:
     """Post or update the task's card where it was filed; DMs with the bot carry no public card."""
     if has_public_card(task):
         assert task.source_channel is not None
-        outbox.enqueue(session=ctx.session, kind="card", recipient=task.source_channel, now=ctx.now, task_id=task.id)
+        outbox.enqueue(
+            session=ctx.session, kind="card", recipient=task.source_channel, now=ctx.now, task_id=task.id
+        )
 
 
 def has_public_card(task: Task) -> bool:

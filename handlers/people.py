@@ -49,9 +49,15 @@ def refresh_member(
 
 
 def actor_for(
-    session: Session, *, user_id: str, name_hint: str | None, directory: Directory | None, config: Config,
-    now: datetime, locale_override: str | None = None,
-) -> Actor:  # fmt: skip
+    session: Session,
+    *,
+    user_id: str,
+    name_hint: str | None,
+    directory: Directory | None,
+    config: Config,
+    now: datetime,
+    locale_override: str | None = None,
+) -> Actor:
     row = refresh_member(session, user_id=user_id, name_hint=name_hint, directory=directory, now=now)
     return Actor(
         user_id=user_id,

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
+from handlers.clock import Clock
 from handlers.commands import parse_task_command
 from handlers.context import Actor, Config, Context, Directory
 from handlers.dispatch import handle
@@ -14,7 +15,6 @@ from handlers.errors import BatonError
 from handlers.people import actor_for
 from handlers.results import Reply, Text
 from storage.db import unit_of_work
-from handlers.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -33,19 +33,31 @@ class Outcome:
 
 
 def identify(
-    engine: Engine, *, user_id: str, user_name: str | None, directory: Directory | None, config: Config,
+    engine: Engine,
+    *,
+    user_id: str,
+    user_name: str | None,
+    directory: Directory | None,
+    config: Config,
     clock: Clock,
-) -> Actor:  # fmt: skip
+) -> Actor:
     # Its own transaction: remembering who someone is is not part of what they asked for.
     with unit_of_work(engine) as session:
-        return actor_for(session, user_id=user_id, name_hint=user_name, directory=directory, config=config,
-                         now=clock())  # fmt: skip
+        return actor_for(
+            session, user_id=user_id, name_hint=user_name, directory=directory, config=config, now=clock()
+        )
 
 
 def run_task_text(
-    engine: Engine, *, text: str, actor: Actor, channel_id: str | None, escaped: bool, config: Config,
+    engine: Engine,
+    *,
+    text: str,
+    actor: Actor,
+    channel_id: str | None,
+    escaped: bool,
+    config: Config,
     clock: Clock,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     """Parse and handle `/task <text>` in one transaction; a refusal rolls everything back."""
     try:
         command = parse_task_command(text, escaped=escaped)
@@ -54,4 +66,6 @@ def run_task_text(
             reply = handle(ctx, command)
         return Outcome(reply=reply, actor=actor, ok=True)
     except BatonError as refusal:
-        return Outcome(reply=Reply(kind="error", text=Text(refusal.key, refusal.params)), actor=actor, ok=False)
+        return Outcome(
+            reply=Reply(kind="error", text=Text(refusal.key, refusal.params)), actor=actor, ok=False
+        )

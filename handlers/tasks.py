@@ -8,9 +8,19 @@ from sqlmodel import col
 
 from handlers import notify, people
 from handlers.commands import (
-    Assign, Comment, Depends, Handover, ListTasks, Move, NewTask, PersonRef, SetDue, SetPriority, ShowTask,
+    Assign,
+    Comment,
+    Depends,
+    Handover,
+    ListTasks,
+    Move,
+    NewTask,
+    PersonRef,
+    SetDue,
+    SetPriority,
+    ShowTask,
     Watch,
-)  # fmt: skip
+)
 from handlers.context import Context
 from handlers.dates import parse_when
 from handlers.errors import NotAllowed, NotFound
@@ -85,18 +95,32 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     due = parse_when(cmd.due, now=ctx.now, tz=ctx.actor.tz) if cmd.due else None
 
     task = Task(
-        title=cmd.title, details=cmd.details, priority=(cmd.priority or "normal"), status=Status.OPEN,
-        requester_id=ctx.actor.user_id, requesting_department_id=speaker.department_id,
-        owner_id=owner.user_id, accountable_id=dept.lead_id, owning_department_id=dept.id, due_at=due,
-        source_channel=ctx.channel_id, source_link=cmd.source_link, created_at=ctx.now, updated_at=ctx.now,
-    )  # fmt: skip
+        title=cmd.title,
+        details=cmd.details,
+        priority=(cmd.priority or "normal"),
+        status=Status.OPEN,
+        requester_id=ctx.actor.user_id,
+        requesting_department_id=speaker.department_id,
+        owner_id=owner.user_id,
+        accountable_id=dept.lead_id,
+        owning_department_id=dept.id,
+        due_at=due,
+        source_channel=ctx.channel_id,
+        source_link=cmd.source_link,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
     ctx.session.add(task)
     ctx.session.flush()
     assert task.id is not None
     queries.record_event(
-        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="created", at=ctx.now,
+        session=ctx.session,
+        task_id=task.id,
+        actor_id=ctx.actor.user_id,
+        action="created",
+        at=ctx.now,
         to_value=owner.user_id,
-    )  # fmt: skip
+    )
     for ref in cmd.watchers:
         _add_watcher(ctx, task, people.person(ctx.session, ref).user_id)
     notify.tell(ctx, task, "assigned", [owner.user_id])
@@ -126,7 +150,9 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
     if cmd.move in OWNER_MOVES and uid != task.owner_id and not lead:
         raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["owner"], move=verb, task_id=task.id)
     if cmd.move in REQUESTER_MOVES and uid != task.requester_id and not lead:
-        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["requester"], move=verb, task_id=task.id)
+        raise NotAllowed(
+            "not_allowed_move", who=WHO[ctx.actor.locale]["requester"], move=verb, task_id=task.id
+        )
     steps = path_for(cmd.move, Status(task.status))
     if steps is None:
         status = t(ctx.actor.locale, f"status_{task.status}")
@@ -135,9 +161,15 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
     for i, (step, before, after) in enumerate(steps):
         last = i == len(steps) - 1
         queries.record_event(
-            session=ctx.session, task_id=task.id, actor_id=uid, action=step, at=ctx.now,
-            from_value=before.value, to_value=after.value, note=cmd.note if last else None,
-        )  # fmt: skip
+            session=ctx.session,
+            task_id=task.id,
+            actor_id=uid,
+            action=step,
+            at=ctx.now,
+            from_value=before.value,
+            to_value=after.value,
+            note=cmd.note if last else None,
+        )
         _stamp(task, step, ctx.now)
         task.status = after.value
     task.updated_at = ctx.now
@@ -204,9 +236,15 @@ def assign(ctx: Context, cmd: Assign) -> Reply:
 def _reassign(ctx: Context, task: Task, new_owner_id: str, *, note: str | None) -> None:
     assert task.id is not None
     queries.record_event(
-        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="assign", at=ctx.now,
-        from_value=task.owner_id, to_value=new_owner_id, note=note,
-    )  # fmt: skip
+        session=ctx.session,
+        task_id=task.id,
+        actor_id=ctx.actor.user_id,
+        action="assign",
+        at=ctx.now,
+        from_value=task.owner_id,
+        to_value=new_owner_id,
+        note=note,
+    )
     task.owner_id = new_owner_id
     task.updated_at = ctx.now
 
@@ -218,9 +256,14 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     old = task.due_at
     assert task.id is not None
     queries.record_event(
-        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="due", at=ctx.now,
-        from_value=old.isoformat() if old else None, to_value=due.isoformat(),
-    )  # fmt: skip
+        session=ctx.session,
+        task_id=task.id,
+        actor_id=ctx.actor.user_id,
+        action="due",
+        at=ctx.now,
+        from_value=old.isoformat() if old else None,
+        to_value=due.isoformat(),
+    )
     task.due_at = due
     task.updated_at = ctx.now
     notify.tell(ctx, task, "due", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)])
@@ -237,14 +280,21 @@ def set_priority(ctx: Context, cmd: SetPriority) -> Reply:
         return _reply(ctx, "no_change")
     assert task.id is not None
     queries.record_event(
-        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="priority", at=ctx.now,
-        from_value=task.priority, to_value=cmd.priority.value,
-    )  # fmt: skip
+        session=ctx.session,
+        task_id=task.id,
+        actor_id=ctx.actor.user_id,
+        action="priority",
+        at=ctx.now,
+        from_value=task.priority,
+        to_value=cmd.priority.value,
+    )
     task.priority = cmd.priority.value
     task.updated_at = ctx.now
     notify.tell(ctx, task, "priority", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)])
     notify.refresh_card(ctx, task)
-    return _reply(ctx, "priority_ok", task, task_id=task.id, priority=t(ctx.actor.locale, f"priority_{task.priority}"))
+    return _reply(
+        ctx, "priority_ok", task, task_id=task.id, priority=t(ctx.actor.locale, f"priority_{task.priority}")
+    )
 
 
 # ---- talk and following ----------------------------------------------------------------------
@@ -254,11 +304,20 @@ def comment(ctx: Context, cmd: Comment) -> Reply:
     task = get_task(ctx, cmd.task_id)
     assert task.id is not None
     queries.record_event(
-        session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="comment", at=ctx.now,
+        session=ctx.session,
+        task_id=task.id,
+        actor_id=ctx.actor.user_id,
+        action="comment",
+        at=ctx.now,
         note=cmd.text,
-    )  # fmt: skip
-    notify.tell(ctx, task, "comment", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)],
-                note=cmd.text)  # fmt: skip
+    )
+    notify.tell(
+        ctx,
+        task,
+        "comment",
+        [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)],
+        note=cmd.text,
+    )
     return _reply(ctx, "comment_ok", task_id=task.id)
 
 
@@ -267,8 +326,9 @@ def watch(ctx: Context, cmd: Watch) -> Reply:
     if ctx.actor.user_id not in notify.watchers_of(ctx, task):
         _add_watcher(ctx, task, ctx.actor.user_id)
         assert task.id is not None
-        queries.record_event(session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="watch",
-                             at=ctx.now)  # fmt: skip
+        queries.record_event(
+            session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="watch", at=ctx.now
+        )
     return _reply(ctx, "watch_ok", task_id=task.id)
 
 
@@ -290,9 +350,13 @@ def depends(ctx: Context, cmd: Depends) -> Reply:
     if ctx.session.get(TaskDependency, (cmd.task_id, cmd.on_id)) is None:
         ctx.session.add(TaskDependency(task_id=cmd.task_id, depends_on_id=cmd.on_id))
         queries.record_event(
-            session=ctx.session, task_id=cmd.task_id, actor_id=uid, action="depends", at=ctx.now,
+            session=ctx.session,
+            task_id=cmd.task_id,
+            actor_id=uid,
+            action="depends",
+            at=ctx.now,
             to_value=f"T-{upstream.id}",
-        )  # fmt: skip
+        )
         notify.tell(ctx, task, "depends", [task.owner_id], data={"on_id": upstream.id})
         notify.refresh_card(ctx, task)
     return _reply(ctx, "depends_ok", task, task_id=task.id, on_id=upstream.id)

@@ -11,9 +11,12 @@ from storage import queries
 from storage.models import Task
 
 
-def task_views(session: Session, tasks: Sequence[Task], *, with_history: bool = False) -> tuple[TaskView, ...]:
+def task_views(
+    session: Session, tasks: Sequence[Task], *, with_history: bool = False
+) -> tuple[TaskView, ...]:
     depts = queries.department_names(
-        session=session, ids=[t.owning_department_id for t in tasks] + [t.requesting_department_id for t in tasks]
+        session=session,
+        ids=[t.owning_department_id for t in tasks] + [t.requesting_department_id for t in tasks],
     )
     views = []
     for task in tasks:
@@ -31,13 +34,22 @@ def task_views(session: Session, tasks: Sequence[Task], *, with_history: bool = 
             }
         views.append(
             TaskView(
-                id=task.id, title=task.title, details=task.details, status=task.status, priority=task.priority,
-                owner_id=task.owner_id, requester_id=task.requester_id, accountable_id=task.accountable_id,
+                id=task.id,
+                title=task.title,
+                details=task.details,
+                status=task.status,
+                priority=task.priority,
+                owner_id=task.owner_id,
+                requester_id=task.requester_id,
+                accountable_id=task.accountable_id,
                 owning_dept=depts.get(task.owning_department_id or -1),
                 requesting_dept=depts.get(task.requesting_department_id or -1),
-                due_at=task.due_at, created_at=task.created_at, source_link=task.source_link,
-                history=history, **extras,
-            )  # fmt: skip
+                due_at=task.due_at,
+                created_at=task.created_at,
+                source_link=task.source_link,
+                history=history,
+                **extras,
+            )
         )
     return tuple(views)
 

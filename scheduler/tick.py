@@ -29,7 +29,9 @@ def tick(settings: Settings, *, engine: Engine, at: datetime, dry_run: bool) -> 
         from bot.console import ConsoleSender
 
         buffer = StringIO()
-        baton = create_local(settings, ConsoleSender(buffer, settings.baton_timezone), clock=clock, engine=engine)
+        baton = create_local(
+            settings, ConsoleSender(buffer, settings.baton_timezone), clock=clock, engine=engine
+        )
     else:
         from bot.app import create_app
 

@@ -15,15 +15,30 @@ PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
 
 
 def enqueue(
-    *, session: Session, kind: str, recipient: str, now: datetime, task_id: int | None = None,
-    event: str = "", actor_id: str | None = None, note: str | None = None,
-    data: dict[str, Any] | None = None, dedupe_key: str | None = None,
-) -> OutboxMessage:  # fmt: skip
+    *,
+    session: Session,
+    kind: str,
+    recipient: str,
+    now: datetime,
+    task_id: int | None = None,
+    event: str = "",
+    actor_id: str | None = None,
+    note: str | None = None,
+    data: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
     row = OutboxMessage(
-        kind=kind, recipient=recipient, task_id=task_id, event=event, actor_id=actor_id, note=note,
-        data=json.dumps(data or {}, ensure_ascii=False), dedupe_key=dedupe_key,
-        created_at=now, next_attempt_at=now,
-    )  # fmt: skip
+        kind=kind,
+        recipient=recipient,
+        task_id=task_id,
+        event=event,
+        actor_id=actor_id,
+        note=note,
+        data=json.dumps(data or {}, ensure_ascii=False),
+        dedupe_key=dedupe_key,
+        created_at=now,
+        next_attempt_at=now,
+    )
     session.add(row)
     return row
 

@@ -10,9 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskWatcher
 
-_PRIORITY_ORDER = case(
-    {"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4
-)
+_PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
 
 
 def member(*, session: Session, user_id: str) -> Member | None:
@@ -82,7 +80,9 @@ def dependents(*, session: Session, task_id: int) -> Sequence[Task]:
 
 
 def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
-    stmt = select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.at), col(TaskEvent.id))
+    stmt = (
+        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.at), col(TaskEvent.id))
+    )
     return session.exec(stmt).all()
 
 
@@ -91,10 +91,24 @@ def count_events(*, session: Session) -> int:
 
 
 def record_event(
-    *, session: Session, task_id: int, actor_id: str, action: str, at: datetime,
-    from_value: str | None = None, to_value: str | None = None, note: str | None = None,
-) -> None:  # fmt: skip
+    *,
+    session: Session,
+    task_id: int,
+    actor_id: str,
+    action: str,
+    at: datetime,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    note: str | None = None,
+) -> None:
     session.add(
-        TaskEvent(task_id=task_id, actor_id=actor_id, action=action, at=at,
-                  from_value=from_value, to_value=to_value, note=note or None)  # fmt: skip
+        TaskEvent(
+            task_id=task_id,
+            actor_id=actor_id,
+            action=action,
+            at=at,
+            from_value=from_value,
+            to_value=to_value,
+            note=note or None,
+        )
     )

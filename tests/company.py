@@ -11,8 +11,15 @@ from handlers.context import Config
 from handlers.runner import Outcome, identify, run_task_text
 from storage.db import unit_of_work
 from storage.models import (
-    Department, Member, OutboxMessage, Task, TaskDependency, TaskEvent, TaskMessage, TaskWatcher,
-)  # fmt: skip
+    Department,
+    Member,
+    OutboxMessage,
+    Task,
+    TaskDependency,
+    TaskEvent,
+    TaskMessage,
+    TaskWatcher,
+)
 
 # name: (user id, department, time zone, locale)
 PEOPLE = {
@@ -36,14 +43,23 @@ def seed(engine: Engine, clock: FixedClock) -> None:
     with unit_of_work(engine) as session:
         ids = {}
         for dept, lead in LEADS.items():
-            row = Department(name=dept, lead_id=uid(lead), channel_id=f"C_{dept.upper()}", sla_hours=4,
-                             created_at=clock())  # fmt: skip
+            row = Department(
+                name=dept, lead_id=uid(lead), channel_id=f"C_{dept.upper()}", sla_hours=4, created_at=clock()
+            )
             session.add(row)
             session.flush()
             ids[dept] = row.id
         for name, (user_id, dept, tz, locale) in PEOPLE.items():
-            session.add(Member(user_id=user_id, name=name, department_id=ids.get(dept) if dept else None, tz=tz,
-                               locale=locale, profile_checked_at=clock()))  # fmt: skip
+            session.add(
+                Member(
+                    user_id=user_id,
+                    name=name,
+                    department_id=ids.get(dept) if dept else None,
+                    tz=tz,
+                    locale=locale,
+                    profile_checked_at=clock(),
+                )
+            )
 
 
 class Driver:
@@ -55,10 +71,18 @@ class Driver:
         self.channel = channel
 
     def __call__(self, who: str, text: str) -> Outcome:
-        actor = identify(self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG,
-                         clock=self.clock)  # fmt: skip
-        return run_task_text(self.engine, text=text, actor=actor, channel_id=self.channel, escaped=False,
-                             config=CONFIG, clock=self.clock)  # fmt: skip
+        actor = identify(
+            self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=self.clock
+        )
+        return run_task_text(
+            self.engine,
+            text=text,
+            actor=actor,
+            channel_id=self.channel,
+            escaped=False,
+            config=CONFIG,
+            clock=self.clock,
+        )
 
     def ok(self, who: str, text: str) -> Outcome:
         outcome = self(who, text)
@@ -81,7 +105,9 @@ class Driver:
 
     def events(self, task_id: int) -> list[tuple[str, str, str | None]]:
         with Session(self.engine) as session:
-            rows = session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)).all()
+            rows = session.exec(
+                select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(TaskEvent.id)
+            ).all()
             return [(e.action, e.actor_id, e.to_value) for e in rows]
 
     def outbox(self) -> list[tuple[str, str, str]]:
@@ -104,6 +130,8 @@ def counts(engine: Engine) -> dict[str, int]:
     with Session(engine) as session:
         result = {t.__name__: int(session.exec(select(func.count()).select_from(t)).one()) for t in tables}
         result["members_in_depts"] = int(
-            session.exec(select(func.count()).select_from(Member).where(Member.department_id.is_not(None))).one()  # type: ignore[union-attr]
+            session.exec(
+                select(func.count()).select_from(Member).where(Member.department_id.is_not(None))
+            ).one()  # type: ignore[union-attr]
         )
         return result

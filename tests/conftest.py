@@ -26,7 +26,9 @@ _pg_migrated = False
 def _postgres_engine() -> Engine:
     global _pg_migrated
     if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)")
+        pytest.skip(
+            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+        )
     engine = make_engine(PG_URL)
     if not _pg_migrated:
         with engine.begin() as conn:

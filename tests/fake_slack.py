@@ -48,12 +48,27 @@ class FakeSlack:
 
     # -- test-facing helpers ----------------------------------------------------------------
 
-    def add_user(self, user_id: str, name: str, *, tz: str = "UTC", locale: str = "en-US", admin: bool = False) -> None:
-        self.users[user_id] = {"id": user_id, "name": name, "tz": tz, "locale": locale, "is_admin": admin,
-                               "profile": {"display_name": name}}  # fmt: skip
+    def add_user(
+        self, user_id: str, name: str, *, tz: str = "UTC", locale: str = "en-US", admin: bool = False
+    ) -> None:
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name,
+            "tz": tz,
+            "locale": locale,
+            "is_admin": admin,
+            "profile": {"display_name": name},
+        }
 
-    def fail(self, method: str, status: int, error: str = "", *, times: int = 1,
-             headers: dict[str, str] | None = None) -> None:  # fmt: skip
+    def fail(
+        self,
+        method: str,
+        status: int,
+        error: str = "",
+        *,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         body = {"ok": False, "error": error or f"http_{status}"}
         self.faults.setdefault(method, []).extend(Fault(status, body, headers or {}) for _ in range(times))
 
@@ -77,10 +92,18 @@ class FakeSlack:
                 return fault.status, fault.body, fault.headers
             self.calls.append(Call(method, params))
             if method == "auth.test":
-                return 200, {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "baton"}, {}
+                return (
+                    200,
+                    {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "user": "baton"},
+                    {},
+                )
             if method == "users.info":
                 user = self.users.get(params.get("user", ""))
-                return (200, {"ok": True, "user": user}, {}) if user else (200, {"ok": False, "error": "user_not_found"}, {})
+                return (
+                    (200, {"ok": True, "user": user}, {})
+                    if user
+                    else (200, {"ok": False, "error": "user_not_found"}, {})
+                )
             if method in ("chat.postMessage", "chat.update"):
                 self._ts += 1
                 ts = params.get("ts") or f"{self._ts}.000100"

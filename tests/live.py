@@ -37,23 +37,32 @@ def eventually(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "
 def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature,
-            "Content-Type": "application/x-www-form-urlencoded"}  # fmt: skip
+    return {
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": signature,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
 
 
 class LiveBaton:
     def __init__(self, database_url: str, fake: FakeSlack, *, clock: Clock, admins: str = "U_ADMIN") -> None:
         settings = Settings(
-            SLACK_BOT_TOKEN="xoxb-test-token", SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url,
-            DATABASE_URL=database_url, BATON_ADMINS=admins, BATON_TIMEZONE="UTC",
-        )  # type: ignore[call-arg]  # fmt: skip
+            SLACK_BOT_TOKEN="xoxb-test-token",
+            SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL=fake.url,
+            DATABASE_URL=database_url,
+            BATON_ADMINS=admins,
+            BATON_TIMEZONE="UTC",
+        )  # type: ignore[call-arg]
         self.baton: Baton = create_app(settings, clock=clock)
         assert self.baton.bolt is not None
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(SlackASGI(self.baton.bolt, self.baton.engine), log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            SlackASGI(self.baton.bolt, self.baton.engine), log_level="warning", lifespan="on"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()
@@ -64,13 +73,31 @@ class LiveBaton:
     def post(self, body: str, headers: dict[str, str]) -> httpx.Response:
         return self.http.post("/slack/events", content=body.encode(), headers=headers)
 
-    def slash(self, user_id: str, text: str, *, channel: str = "C_GENERAL", command: str = "/task",
-              headers: dict[str, str] | None = None) -> httpx.Response:  # fmt: skip
-        body = urlencode({
-            "token": "legacy", "team_id": "T1", "team_domain": "acme", "channel_id": channel,
-            "channel_name": "general", "user_id": user_id, "user_name": user_id.lower(), "command": command,
-            "text": text, "api_app_id": "A1", "response_url": "http://127.0.0.1:9/hooks", "trigger_id": "1.2.3",
-        })  # fmt: skip
+    def slash(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        channel: str = "C_GENERAL",
+        command: str = "/task",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": "T1",
+                "team_domain": "acme",
+                "channel_id": channel,
+                "channel_name": "general",
+                "user_id": user_id,
+                "user_name": user_id.lower(),
+                "command": command,
+                "text": text,
+                "api_app_id": "A1",
+                "response_url": "http://127.0.0.1:9/hooks",
+                "trigger_id": "1.2.3",
+            }
+        )
         return self.post(body, headers or signed_headers(body))
 
     def reply_text(self, user_id: str, text: str, **kwargs: Any) -> str:

@@ -26,7 +26,9 @@ def test_no_file_in_handlers_imports_a_chat_platform() -> None:
     files = sorted((ROOT / "handlers").rglob("*.py"))
     assert files, "handlers/ should hold the brain"
     offenders = {
-        str(f.relative_to(ROOT)): sorted(m for m in imported_modules(f) if m.split(".")[0] in PLATFORM_LIBRARIES)
+        str(f.relative_to(ROOT)): sorted(
+            m for m in imported_modules(f) if m.split(".")[0] in PLATFORM_LIBRARIES
+        )
         for f in files
     }
     assert {f: m for f, m in offenders.items() if m} == {}

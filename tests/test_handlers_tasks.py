@@ -53,7 +53,10 @@ def test_a_tasks_whole_life_records_every_step_and_tells_the_right_people(bot: D
     assert task.status == "verified" and task.closed_at is not None and task.acknowledged_at is not None
     assert [e[0] for e in bot.events(1)] == ["created", "ack", "start", "done", "verify"]
     assert bot.dms() == [
-        (uid("alice"), "ack"), (uid("alice"), "start"), (uid("alice"), "done"), (uid("pete"), "verify"),
+        (uid("alice"), "ack"),
+        (uid("alice"), "start"),
+        (uid("alice"), "done"),
+        (uid("pete"), "verify"),
     ]
 
 
@@ -77,20 +80,32 @@ def test_reopen_sends_it_back_and_the_owner_can_start_again(bot: Driver) -> None
 @pytest.mark.parametrize(
     ("who", "command", "allowed"),
     [
-        ("pete", "ack 1", True), ("alice", "ack 1", False), ("sam", "ack 1", False),
-        ("pete", "start 1", True), ("sam", "start 1", False),
-        ("pete", "block 1 no parts", True), ("olga", "block 1 no parts", False),
-        ("pete", "done 1", True), ("alice", "done 1", False),
-        ("alice", "cancel 1 not needed", True), ("pete", "cancel 1 not needed", True),  # pete leads production
-        ("paul", "cancel 1 not needed", False), ("sam", "cancel 1 not needed", False),
+        ("pete", "ack 1", True),
+        ("alice", "ack 1", False),
+        ("sam", "ack 1", False),
+        ("pete", "start 1", True),
+        ("sam", "start 1", False),
+        ("pete", "block 1 no parts", True),
+        ("olga", "block 1 no parts", False),
+        ("pete", "done 1", True),
+        ("alice", "done 1", False),
+        ("alice", "cancel 1 not needed", True),
+        ("pete", "cancel 1 not needed", True),  # pete leads production
+        ("paul", "cancel 1 not needed", False),
+        ("sam", "cancel 1 not needed", False),
         ("admin", "cancel 1 not needed", True),
-        ("alice", "due 1 tomorrow", True), ("paul", "due 1 tomorrow", False),
-        ("alice", "priority 1 urgent", True), ("paul", "priority 1 urgent", False),
+        ("alice", "due 1 tomorrow", True),
+        ("paul", "due 1 tomorrow", False),
+        ("alice", "priority 1 urgent", True),
+        ("paul", "priority 1 urgent", False),
         ("pete", "assign 1 @pete", True),
-        ("alice", "assign 1 @sam", False), ("admin", "assign 1 @sam", True),
-        ("olga", "comment 1 any news?", True), ("olga", "watch 1", True), ("olga", "show 1", True),
+        ("alice", "assign 1 @sam", False),
+        ("admin", "assign 1 @sam", True),
+        ("olga", "comment 1 any news?", True),
+        ("olga", "watch 1", True),
+        ("olga", "show 1", True),
     ],
-)  # fmt: skip
+)
 def test_permission_table(bot: Driver, who: str, command: str, allowed: bool) -> None:
     bot.ok("alice", "new Check stock @paul")
     if allowed:
@@ -118,8 +133,9 @@ def test_requester_moves_need_the_requester_or_the_lead(bot: Driver) -> None:
         (["cancel 1 gone"], "start 1", "task_closed"),
     ],
 )
-def test_moves_off_the_map_are_refused_with_the_current_state(bot: Driver, setup: list[str], command: str,
-                                                               key: str) -> None:  # fmt: skip
+def test_moves_off_the_map_are_refused_with_the_current_state(
+    bot: Driver, setup: list[str], command: str, key: str
+) -> None:
     bot.ok("alice", "new Check stock @pete")
     for step in setup:
         bot.ok("pete", step)
@@ -205,10 +221,14 @@ def test_comments_and_watchers(bot: Driver) -> None:
     bot.ok("olga", "watch 1")  # watching twice is harmless
     bot.clear_outbox()
     bot.ok("sam", "comment 1 customer called again")
-    assert sorted(bot.dms()) == sorted([(uid("paul"), "comment"), (uid("alice"), "comment"), (uid("olga"), "comment")])
+    assert sorted(bot.dms()) == sorted(
+        [(uid("paul"), "comment"), (uid("alice"), "comment"), (uid("olga"), "comment")]
+    )
     bot.clear_outbox()
     bot.ok("paul", "block 1 truck broke down")
-    assert sorted(bot.dms()) == sorted([(uid("alice"), "block"), (uid("pete"), "block"), (uid("olga"), "block")])
+    assert sorted(bot.dms()) == sorted(
+        [(uid("alice"), "block"), (uid("pete"), "block"), (uid("olga"), "block")]
+    )
 
 
 def test_handover_moves_every_open_task_and_tells_everyone(bot: Driver) -> None:
@@ -236,7 +256,10 @@ def test_department_admin(bot: Driver) -> None:
     bot.ok("admin", "member @sam logistics")
     reply = bot.ok("sam", "dept list").reply
     assert [(d.name, d.sla_hours) for d in reply.departments] == [
-        ("logistics", 8), ("production", 4), ("qa", 4), ("sales", 4),
+        ("logistics", 8),
+        ("production", 4),
+        ("qa", 4),
+        ("sales", 4),
     ]
     bot.ok("alice", "new Book truck #logistics")
     assert bot.task(1).owner_id == uid("olga")  # the lead, since no one was named
@@ -285,11 +308,18 @@ def test_text_that_could_ping_is_stored_as_plain_words(engine: Engine, clock: Fi
     from handlers.context import Config
     from handlers.runner import identify, run_task_text
 
-    actor = identify(engine, user_id=uid("alice"), user_name="alice", directory=None, config=Config(), clock=clock)
+    actor = identify(
+        engine, user_id=uid("alice"), user_name="alice", directory=None, config=Config(), clock=clock
+    )
     outcome = run_task_text(
-        engine, text="new Tell <!channel> and &lt;@U999&gt; about R&amp;D <@U_PETE|pete>", actor=actor,
-        channel_id="C1", escaped=True, config=Config(), clock=clock,
-    )  # fmt: skip
+        engine,
+        text="new Tell <!channel> and &lt;@U999&gt; about R&amp;D <@U_PETE|pete>",
+        actor=actor,
+        channel_id="C1",
+        escaped=True,
+        config=Config(),
+        clock=clock,
+    )
     assert outcome.ok
     assert Driver(engine, clock).task(1).title == "Tell @channel and <@U999> about R&D"
     assert counts(engine)["Task"] == 1

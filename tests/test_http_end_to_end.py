@@ -42,7 +42,9 @@ def live(file_engine_url: str, slack: FakeSlack) -> Iterator[LiveBaton]:
 
 
 def setup_company(live: LiveBaton) -> None:
-    assert "added" in live.reply_text("U_ADMIN", "dept add sales lead <@U_ALICE|alice> channel <#C_SALES|sales>")
+    assert "added" in live.reply_text(
+        "U_ADMIN", "dept add sales lead <@U_ALICE|alice> channel <#C_SALES|sales>"
+    )
     assert "added" in live.reply_text("U_ADMIN", "dept add production lead <@U_PETE|pete> sla 2h")
     assert "now in" in live.reply_text("U_ADMIN", "member <@U_PAUL|paul> production")
     assert "now in" in live.reply_text("U_ADMIN", "member <@U_SAM|sam> sales")
@@ -57,7 +59,9 @@ def test_a_tasks_whole_life_over_signed_http(live: LiveBaton, slack: FakeSlack) 
     text = live.reply_text("U_ALICE", "new Check the seals on line 3 <@U_PAUL|paul> due:friday !high")
     assert text == "Filed T-1 for @paul."
     dm = eventually(lambda: slack.dms_to("U_PAUL"), what="the owner's DM")[0]
-    assert "asked you to do T-1" in dm.params["text"] or "请你处理 T-1" in dm.params["text"]  # paul reads Chinese
+    assert (
+        "asked you to do T-1" in dm.params["text"] or "请你处理 T-1" in dm.params["text"]
+    )  # paul reads Chinese
     assert "请你处理 T-1" in dm.params["text"]
     card = eventually(lambda: card_posts(slack), what="the channel card")[0]
     assert "Check the seals on line 3" in json.dumps(card.params["blocks"], ensure_ascii=False)
@@ -65,8 +69,10 @@ def test_a_tasks_whole_life_over_signed_http(live: LiveBaton, slack: FakeSlack) 
     assert live.reply_text("U_PAUL", "ack 1") == "已确认 T-1。"
     live.reply_text("U_PAUL", "start 1")
     live.reply_text("U_PAUL", "done 1 replaced both seals")
-    verify_dm = eventually(lambda: [c for c in slack.dms_to("U_ALICE") if "/task verify 1" in c.params["text"]],
-                           what="the requester's request to verify")  # fmt: skip
+    verify_dm = eventually(
+        lambda: [c for c in slack.dms_to("U_ALICE") if "/task verify 1" in c.params["text"]],
+        what="the requester's request to verify",
+    )
     assert "replaced both seals" in json.dumps(verify_dm[0].params["blocks"])
     assert live.reply_text("U_ALICE", "verify 1") == "T-1 is verified and closed. Thank you."
 
@@ -77,8 +83,9 @@ def test_a_tasks_whole_life_over_signed_http(live: LiveBaton, slack: FakeSlack) 
 
     eventually(final_update, what="the card to show verified")
     assert len(card_posts(slack)) == 1
-    assert {c.params["ts"] for c in slack.calls_to("chat.update")} == {card_posts(slack)[0].params.get("ts") or
-                                                                        _card_ts(live)}  # fmt: skip
+    assert {c.params["ts"] for c in slack.calls_to("chat.update")} == {
+        card_posts(slack)[0].params.get("ts") or _card_ts(live)
+    }
     with Session(live.baton.engine) as session:
         task = session.get(Task, 1)
         assert task is not None and task.status == "verified"
@@ -97,7 +104,9 @@ def _card_ts(live: LiveBaton) -> str:
         return row.ts
 
 
-def test_refusals_from_the_permission_table_are_private_and_change_nothing(live: LiveBaton, slack: FakeSlack) -> None:
+def test_refusals_from_the_permission_table_are_private_and_change_nothing(
+    live: LiveBaton, slack: FakeSlack
+) -> None:
     setup_company(live)
     live.reply_text("U_ALICE", "new Count pallets <@U_PAUL|paul>")
     eventually(lambda: len(slack.messages()) >= 2, what="filing messages")
@@ -110,9 +119,12 @@ def test_refusals_from_the_permission_table_are_private_and_change_nothing(live:
         ("U_SAM", "assign 1 <@U_SAM|sam>"): "Only the accountable lead or an admin may reassign T-1.",
         ("U_SAM", "due 1 tomorrow"): "Only the requester, the accountable lead or an admin may change T-1.",
         ("U_ALICE", "dept add ops lead <@U_SAM|sam>"): "Only an admin may do that.",
-        ("U_SAM", "handover <@U_PAUL|paul> <@U_SAM|sam>"): "Only an admin or @paul's department lead may hand over their tasks.",
+        (
+            "U_SAM",
+            "handover <@U_PAUL|paul> <@U_SAM|sam>",
+        ): "Only an admin or @paul's department lead may hand over their tasks.",
         ("U_PAUL", "verify 1"): "只有提出人可以验收 T-1。",
-    }  # fmt: skip
+    }
     for (user, command), expected in refusals.items():
         assert live.reply_text(user, command) == expected, command
     assert counts(live.baton.engine) == stored_before
@@ -152,8 +164,15 @@ def test_bad_input_over_http_gets_a_private_reply_and_stores_nothing(
 def test_forged_and_stale_signatures_are_refused(live: LiveBaton, slack: FakeSlack) -> None:
     from urllib.parse import urlencode
 
-    body = urlencode({"command": "/task", "text": "new Sneaky #sales", "user_id": "U_ALICE", "channel_id": "C1",
-                      "team_id": "T1"})  # fmt: skip
+    body = urlencode(
+        {
+            "command": "/task",
+            "text": "new Sneaky #sales",
+            "user_id": "U_ALICE",
+            "channel_id": "C1",
+            "team_id": "T1",
+        }
+    )
     forged = live.post(body, signed_headers(body, secret="not-the-secret"))
     stale = live.post(body, signed_headers(body, timestamp=int(time.time()) - 10 * 60))
     unsigned = live.post(body, {"Content-Type": "application/x-www-form-urlencoded"})

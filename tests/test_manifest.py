@@ -38,7 +38,9 @@ def test_every_slash_command_the_code_registers_is_declared(manifest: dict) -> N
     declared = {c["command"] for c in manifest["features"]["slash_commands"]}
     used = {value for name, value in vars(ids).items() if name.endswith("_COMMAND")}
     assert used and used <= declared
-    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"]), "mentions must arrive as ids"
+    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"]), (
+        "mentions must arrive as ids"
+    )
 
 
 def test_every_web_api_method_the_code_calls_has_its_scope(manifest: dict) -> None:  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -30,13 +30,15 @@ def test_migrations_match_the_models(engine: Engine) -> None:
 def test_instants_come_back_aware_and_in_utc(engine: Engine) -> None:
     shanghai = timezone(timedelta(hours=8))
     with Session(engine) as session:
-        session.add(Department(name="x", lead_id="U1", created_at=datetime(2026, 11, 18, 10, 0, tzinfo=shanghai)))
+        session.add(
+            Department(name="x", lead_id="U1", created_at=datetime(2026, 11, 18, 10, 0, tzinfo=shanghai))
+        )
         session.commit()
     with Session(engine) as session:
         got = session.get(Department, 1)
         assert got is not None
         assert got.created_at.utcoffset() == timedelta(0)
-        assert got.created_at == datetime(2026, 11, 18, 2, 0, tzinfo=timezone.utc)
+        assert got.created_at == datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
 
 
 def test_naive_instants_are_refused(engine: Engine) -> None:

@@ -15,7 +15,7 @@ log = logging.getLogger("baton.slack")
 
 
 def answer_or_apologise(ack: Ack, work: Callable[[], dict[str, Any]]) -> None:
-    """Run a listener's work and ack its private answer; on a bug, ack an apology naming the logged error id."""
+    """Ack the work's private answer; on a bug, ack an apology naming the logged error id."""
     try:
         body = work()
     except Exception:
@@ -29,4 +29,6 @@ def register_error_handler(app: App) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> None:
         error_id = uuid.uuid4().hex[:8]
-        log.error("unhandled error %s for %s", error_id, body.get("type") or body.get("command"), exc_info=error)
+        log.error(
+            "unhandled error %s for %s", error_id, body.get("type") or body.get("command"), exc_info=error
+        )

@@ -11,8 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
-    Block, ContextBlock, DividerBlock, HeaderBlock, MarkdownTextObject, PlainTextObject, SectionBlock,
-)  # fmt: skip
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
 from handlers.format import fill, instant
 from handlers.i18n import t
@@ -21,8 +27,12 @@ from handlers.results import DeptView, Reply, TaskView, Text
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 3000
 LIST_ROWS = 40  # leaves room under Slack's 50-block ceiling for the header and "more" line
-PRIORITY_ICON = {"urgent": ":red_circle:", "high": ":large_orange_circle:", "normal": ":white_circle:",
-                 "low": ":black_circle:"}  # fmt: skip
+PRIORITY_ICON = {
+    "urgent": ":red_circle:",
+    "high": ":large_orange_circle:",
+    "normal": ":white_circle:",
+    "low": ":black_circle:",
+}
 
 
 def escape(text: str) -> str:
@@ -50,7 +60,11 @@ def _mention(user_id: str) -> str:
 def _task_line(view: TaskView, locale: str, tz: ZoneInfo, now: datetime | None = None) -> str:
     icon = PRIORITY_ICON.get(view.priority, "")
     due = slack_date(view.due_at, tz, locale) if view.due_at else t(locale, "no_due")
-    overdue = f" · *{t(locale, 'overdue')}*" if now and view.due_at and view.due_at < now and view.status != "done" else ""
+    overdue = (
+        f" · *{t(locale, 'overdue')}*"
+        if now and view.due_at and view.due_at < now and view.status != "done"
+        else ""
+    )
     dept = f" · #{escape(view.owning_dept)}" if view.owning_dept else ""
     title = escape(clip(view.title, 300))
     return (
@@ -63,15 +77,19 @@ def task_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
     due = slack_date(view.due_at, tz, locale) if view.due_at else t(locale, "no_due")
     title = clip(f"{PRIORITY_ICON.get(view.priority, '')} *T-{view.id}* {escape(view.title)}", SECTION_LIMIT)
     fields = [
-        MarkdownTextObject(text=f"*{t(locale, 'label_owner')}*\n{_mention(view.owner_id)}"
-                                + (f" · #{escape(view.owning_dept)}" if view.owning_dept else "")),
-        MarkdownTextObject(text=f"*{t(locale, 'label_requester')}*\n{_mention(view.requester_id)}"
-                                + (f" · #{escape(view.requesting_dept)}" if view.requesting_dept else "")),
+        MarkdownTextObject(
+            text=f"*{t(locale, 'label_owner')}*\n{_mention(view.owner_id)}"
+            + (f" · #{escape(view.owning_dept)}" if view.owning_dept else "")
+        ),
+        MarkdownTextObject(
+            text=f"*{t(locale, 'label_requester')}*\n{_mention(view.requester_id)}"
+            + (f" · #{escape(view.requesting_dept)}" if view.requesting_dept else "")
+        ),
         MarkdownTextObject(text=f"*{t(locale, 'label_due')}*\n{due}"),
         MarkdownTextObject(text=f"*{t(locale, 'label_status')}*\n{t(locale, 'status_' + view.status)}"),
         MarkdownTextObject(text=f"*{t(locale, 'label_priority')}*\n{t(locale, 'priority_' + view.priority)}"),
         MarkdownTextObject(text=f"*{t(locale, 'label_accountable')}*\n{_mention(view.accountable_id)}"),
-    ]  # fmt: skip
+    ]
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=title), fields=fields)]
     context: list[str] = []
     if view.waits_for:
@@ -94,7 +112,8 @@ def history_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
         elif ev.action in ("depends",) and ev.to_value:
             line += f" {escape(ev.to_value)}"
         elif ev.action in ("priority",) and ev.to_value:
-            line += f": {t(locale, 'priority_' + (ev.from_value or 'normal'))} → {t(locale, 'priority_' + ev.to_value)}"
+            before = t(locale, "priority_" + (ev.from_value or "normal"))
+            line += f": {before} → {t(locale, 'priority_' + ev.to_value)}"
         elif ev.action == "due" and ev.to_value:
             line += f" → {slack_date(datetime.fromisoformat(ev.to_value), tz, locale)}"
         if ev.note:
@@ -127,7 +146,9 @@ def list_blocks(reply: Reply, locale: str, tz: ZoneInfo, now: datetime) -> list[
         blocks.append(SectionBlock(text=MarkdownTextObject(text=t(locale, "list_empty"))))
         return blocks
     for view in reply.tasks[:LIST_ROWS]:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(_task_line(view, locale, tz, now), SECTION_LIMIT))))
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=clip(_task_line(view, locale, tz, now), SECTION_LIMIT)))
+        )
     hidden = reply.total - min(len(reply.tasks), LIST_ROWS)
     if hidden > 0:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(locale, "list_more", count=hidden))]))
@@ -136,11 +157,20 @@ def list_blocks(reply: Reply, locale: str, tz: ZoneInfo, now: datetime) -> list[
 
 def dept_blocks(depts: tuple[DeptView, ...], locale: str) -> list[Block]:
     lines = [
-        t(locale, "dept_line", name=escape(d.name), lead=d.lead_id, channel=(f"<#{d.channel_id}>" if d.channel_id
-          and not d.channel_id.startswith("#") else escape(d.channel_id or t(locale, "no_channel"))), sla=d.sla_hours)
-        .replace(f"@{d.lead_id}", _mention(d.lead_id))
+        t(
+            locale,
+            "dept_line",
+            name=escape(d.name),
+            lead=d.lead_id,
+            channel=(
+                f"<#{d.channel_id}>"
+                if d.channel_id and not d.channel_id.startswith("#")
+                else escape(d.channel_id or t(locale, "no_channel"))
+            ),
+            sla=d.sla_hours,
+        ).replace(f"@{d.lead_id}", _mention(d.lead_id))
         for d in depts
-    ]  # fmt: skip
+    ]
     return _chunked_sections("", lines)
 
 
@@ -154,7 +184,11 @@ def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> 
         blocks = list_blocks(reply, locale, tz, now)
         return payload(blocks, text_of(reply.text, locale, tz) if reply.text else "")
     if reply.kind == "detail" and reply.task is not None:
-        blocks = [*task_blocks(reply.task, locale, tz), DividerBlock(), *history_blocks(reply.task, locale, tz)]
+        blocks = [
+            *task_blocks(reply.task, locale, tz),
+            DividerBlock(),
+            *history_blocks(reply.task, locale, tz),
+        ]
         return payload(blocks[:50], f"T-{reply.task.id} {escape(reply.task.title)}")
     if reply.kind == "departments":
         return payload(dept_blocks(reply.departments, locale), "departments")
@@ -162,18 +196,26 @@ def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> 
         return {"text": t(locale, "form_unavailable")}
     message = text_of(reply.text, locale, tz) if reply.text else ""
     if reply.kind == "task" and reply.task is not None:
-        blocks = [SectionBlock(text=MarkdownTextObject(text=clip(message, SECTION_LIMIT))),
-                  *task_blocks(reply.task, locale, tz)]  # fmt: skip
+        blocks = [
+            SectionBlock(text=MarkdownTextObject(text=clip(message, SECTION_LIMIT))),
+            *task_blocks(reply.task, locale, tz),
+        ]
         return payload(blocks, message)
     return {"text": clip(message, FALLBACK_LIMIT)}
 
 
-def notice_payload(text: Text, view: TaskView | None, *, locale: str, tz: ZoneInfo, note: str | None) -> dict[str, Any]:
+def notice_payload(
+    text: Text, view: TaskView | None, *, locale: str, tz: ZoneInfo, note: str | None
+) -> dict[str, Any]:
     """A direct message: what happened, the note if any, and the task's card."""
     message = text_of(text, locale, tz)
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(message, SECTION_LIMIT)))]
     if note:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(t(locale, "note", note=note)), SECTION_LIMIT))))
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=clip(escape(t(locale, "note", note=note)), SECTION_LIMIT))
+            )
+        )
     if view is not None:
         blocks.extend(task_blocks(view, locale, tz))
     return payload(blocks, message)

@@ -23,11 +23,23 @@ from storage.models import OutboxMessage, Task
 log = logging.getLogger("baton.slack")
 
 # Errors that no retry will mend: the message is recorded as failed instead.
-PERMANENT = frozenset({
-    "channel_not_found", "not_in_channel", "is_archived", "user_not_found", "user_disabled",
-    "account_inactive", "cannot_dm_bot", "msg_too_long", "invalid_blocks", "no_text", "restricted_action",
-    "user_not_in_channel", "messages_tab_disabled",
-})  # fmt: skip
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "account_inactive",
+        "cannot_dm_bot",
+        "msg_too_long",
+        "invalid_blocks",
+        "no_text",
+        "restricted_action",
+        "user_not_in_channel",
+        "messages_tab_disabled",
+    }
+)
 
 
 class SlackSender:
@@ -51,13 +63,15 @@ class SlackSender:
     def _dm(self, session: Session, row: OutboxMessage) -> None:
         # People first named by a mention have no profile yet; learn their language and zone now,
         # after the ack, rather than while the speaker waits.
-        person = refresh_member(session, user_id=row.recipient, name_hint=None, directory=self.directory,
-                                now=self.clock())  # fmt: skip
+        person = refresh_member(
+            session, user_id=row.recipient, name_hint=None, directory=self.directory, now=self.clock()
+        )
         locale = locale_of(person.locale if person else None)
         tz = zone(person.tz if person else None, self.default_tz)
         text, view = notice(session, row, locale=locale)
-        self.client.chat_postMessage(channel=row.recipient, **notice_payload(text, view, locale=locale, tz=tz,
-                                                                            note=row.note))  # fmt: skip
+        self.client.chat_postMessage(
+            channel=row.recipient, **notice_payload(text, view, locale=locale, tz=tz, note=row.note)
+        )
 
     def _card(self, session: Session, row: OutboxMessage) -> None:
         task = session.get(Task, row.task_id)
@@ -87,7 +101,9 @@ def classify(err: SlackApiError) -> RetryLater | Undeliverable:
     status = err.response.status_code if err.response is not None else 0
     code = _error(err)
     if status == 429 or code == "ratelimited":
-        header = (err.response.headers or {}).get("Retry-After") or (err.response.headers or {}).get("retry-after")
+        header = (err.response.headers or {}).get("Retry-After") or (err.response.headers or {}).get(
+            "retry-after"
+        )
         try:
             retry_after = float(header[0] if isinstance(header, list) else header) if header else None
         except ValueError:

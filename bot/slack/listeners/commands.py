@@ -20,13 +20,22 @@ def register(app: App, baton: Baton) -> None:
     def task_command(ack: Ack, command: dict[str, Any]) -> None:
         def work() -> dict[str, Any]:
             actor = identify(
-                baton.engine, user_id=command["user_id"], user_name=command.get("user_name"),
-                directory=baton.directory, config=baton.config, clock=baton.clock,
-            )  # fmt: skip
+                baton.engine,
+                user_id=command["user_id"],
+                user_name=command.get("user_name"),
+                directory=baton.directory,
+                config=baton.config,
+                clock=baton.clock,
+            )
             outcome = run_task_text(
-                baton.engine, text=command.get("text", ""), actor=actor, channel_id=command.get("channel_id"),
-                escaped=True, config=baton.config, clock=baton.clock,
-            )  # fmt: skip
+                baton.engine,
+                text=command.get("text", ""),
+                actor=actor,
+                channel_id=command.get("channel_id"),
+                escaped=True,
+                config=baton.config,
+                clock=baton.clock,
+            )
             if outcome.ok:
                 baton.worker.wake()
             return reply_payload(outcome.reply, locale=outcome.locale, tz=outcome.tz, now=baton.clock())

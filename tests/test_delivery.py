@@ -1,0 +1,124 @@
+"""The outbox worker against a faulty fake Slack: retried, never lost, never doubled. Time is injected."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from bot.app import web_client
+from bot.settings import Settings
+from bot.slack.sender import SlackSender
+from handlers.clock import FixedClock
+from scheduler.delivery import DeliveryWorker
+from storage.models import OutboxMessage
+from tests.company import Driver, seed, uid
+from tests.fake_slack import FakeSlack
+
+
+def make_worker(engine: Engine, clock: FixedClock, api_url: str) -> DeliveryWorker:
+    settings = Settings(SLACK_BOT_TOKEN="xoxb-t", SLACK_API_URL=api_url)  # type: ignore[call-arg]
+    client = web_client(settings)
+    client.retry_handlers = []  # the worker, not the client, decides when to try again
+    return DeliveryWorker(engine, SlackSender(client, default_tz="UTC", clock=clock), clock)
+
+
+@pytest.fixture
+def world(
+    engine: Engine, clock: FixedClock, fake_slack: FakeSlack
+) -> Iterator[tuple[Driver, DeliveryWorker]]:
+    seed(engine, clock)
+    fake_slack.add_user(uid("pete"), "pete", tz="Asia/Shanghai")
+    yield Driver(engine, clock), make_worker(engine, clock, fake_slack.url)
+
+
+def statuses(engine: Engine) -> list[tuple[str, str, int]]:
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        return [(r.kind, r.status, r.attempts) for r in rows]
+
+
+def test_rate_limited_messages_wait_for_retry_after_then_go_once(
+    world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
+) -> None:
+    bot, worker = world
+    fake_slack.fail("chat.postMessage", 429, "ratelimited", times=2, headers={"Retry-After": "30"})
+    bot.ok("alice", "new Seal check @pete")
+    worker.deliver_due()
+    assert fake_slack.calls_to("chat.postMessage") == []
+    assert [s for _, s, _ in statuses(engine)] == ["pending", "pending"]
+    clock.advance(timedelta(seconds=29))
+    worker.deliver_due()
+    assert fake_slack.calls_to("chat.postMessage") == []  # Retry-After is honoured to the second
+    clock.advance(timedelta(seconds=1))
+    worker.deliver_due()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+    assert statuses(engine) == [("dm", "sent", 2), ("card", "sent", 2)]
+    clock.advance(timedelta(hours=1))
+    worker.deliver_due()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2  # nothing sent twice
+
+
+def test_server_errors_back_off_and_are_retried_until_they_succeed(
+    world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
+) -> None:
+    bot, worker = world
+    fake_slack.fail("chat.postMessage", 503, times=5)
+    bot.ok("alice", "new Seal check @pete")
+    for _ in range(10):
+        worker.deliver_due()
+        clock.advance(timedelta(minutes=5))
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+    assert all(status == "sent" for _, status, _ in statuses(engine))
+
+
+def test_an_unreachable_slack_keeps_messages_until_it_answers(
+    world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
+) -> None:
+    bot, _ = world
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead_url = f"http://127.0.0.1:{closed.getsockname()[1]}/api/"  # bound, never listening: refused
+        dead = make_worker(engine, clock, dead_url)
+        bot.ok("alice", "new Seal check @pete")
+        dead.deliver_due()
+    assert [(s, a) for _, s, a in statuses(engine)] == [("pending", 1), ("pending", 1)]
+    clock.advance(timedelta(minutes=5))
+    make_worker(engine, clock, fake_slack.url).deliver_due()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2
+    assert [s for _, s, _ in statuses(engine)] == ["sent", "sent"]
+
+
+def test_permanent_errors_are_recorded_not_retried_forever(
+    world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
+) -> None:
+    bot, worker = world
+    fake_slack.fail("chat.postMessage", 200, "channel_not_found", times=1)
+    bot.ok("alice", "new Seal check @pete")
+    worker.deliver_due()
+    clock.advance(timedelta(hours=1))
+    worker.deliver_due()
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(r.status, r.last_error) for r in rows] == [("failed", "channel_not_found"), ("sent", None)]
+
+
+def test_card_updates_coalesce_into_one_call_showing_the_latest_state(
+    world, fake_slack: FakeSlack, engine: Engine
+) -> None:
+    bot, worker = world
+    bot.ok("alice", "new Seal check @pete")
+    worker.deliver_due()
+    bot.ok("pete", "ack 1")
+    bot.ok("pete", "start 1")
+    bot.ok("pete", "block 1 no seals in stock")
+    worker.deliver_due()
+    updates = fake_slack.calls_to("chat.update")
+    assert len(updates) == 1
+    assert "blocked" in str(updates[0].params["blocks"])
+    card_rows = [s for kind, s, _ in statuses(engine) if kind == "card"]
+    assert card_rows == ["sent", "superseded", "superseded", "sent"]
