@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import socket
 import sys
 from datetime import UTC, datetime
@@ -46,6 +47,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     warm_up()
     baton.start()
     try:
+        # Stop cleanly on SIGTERM: uvicorn shuts its server down and re-raises the signal to us;
+        # we then leave through `finally`, so the delivery worker finishes what it holds.
+        signal.signal(signal.SIGTERM, _stop_on_sigterm if settings.socket_mode else _note_sigterm)
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -57,6 +61,14 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         baton.stop()
     return 0
+
+
+def _note_sigterm(signum: int, _frame: object) -> None:
+    log.info("SIGTERM: stopping")
+
+
+def _stop_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None:  # type: ignore[no-untyped-def]

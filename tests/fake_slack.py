@@ -108,6 +108,8 @@ class FakeSlack:
                 self._ts += 1
                 ts = params.get("ts") or f"{self._ts}.000100"
                 return 200, {"ok": True, "channel": params.get("channel"), "ts": ts}, {}
+            if method == "apps.connections.open":
+                return 200, {"ok": True, "url": "wss://127.0.0.1:9/link"}, {}
             return 200, {"ok": True}, {}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
