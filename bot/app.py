@@ -60,7 +60,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
         token_verification_enabled=False,  # start without calling Slack; auth.test runs on first request
         process_before_response=True,  # listeners only touch the database; Slack calls go via the outbox
     )
-    sender = SlackSender(client, default_tz=settings.baton_timezone, clock=clock)
+    sender = SlackSender(client, default_tz=settings.baton_timezone, clock=clock, admins=settings.admins)
     baton = _assemble(settings, engine, clock, SlackDirectory(client), sender)
     baton.bolt = bolt
     register(bolt, baton)

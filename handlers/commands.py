@@ -45,6 +45,7 @@ class NewTask:
 class ListTasks:
     scope: str = "mine"  # mine, requested, overdue, waiting, dept, all
     dept: DeptRef | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Move:
     move: str  # ack, start, block, done, verify, reopen, cancel
     task_id: int
     note: str = ""
+    pressed: bool = False  # from a button: pressing it again once it took effect changes nothing
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,11 @@ class OpenForm:
     pass
 
 
+@dataclass(frozen=True)
+class SetLanguage:
+    locale: str  # "en" or "zh"
+
+
 TaskCommand = (
     NewTask
     | ListTasks
@@ -147,6 +154,7 @@ TaskCommand = (
     | SetMember
     | Help
     | OpenForm
+    | SetLanguage
 )
 
 PRIORITY_WORDS: dict[str, Priority] = {
@@ -450,6 +458,15 @@ def _member(_sub: str, t: _Tokens) -> SetMember:
     return SetMember(person=person, dept=dept)
 
 
+def _lang(_sub: str, t: _Tokens) -> SetLanguage:
+    word = (t.next() or "").lower()
+    choices = {"en": "en", "english": "en", "英文": "en", "zh": "zh", "cn": "zh", "chinese": "zh"}
+    choices["中文"] = "zh"
+    if word not in choices:
+        raise InvalidInput("lang_bad")
+    return SetLanguage(locale=choices[word])
+
+
 def _help(_sub: str, t: _Tokens) -> Help:
     return Help(topic=(t.next() or "").lower())
 
@@ -480,4 +497,14 @@ _SUBCOMMANDS = {
     "member": _member,
     "help": _help,
     "帮助": _help,
+    "lang": _lang,
+    "语言": _lang,
 }
+
+
+_ENTITY = re.compile(r"<[^>]*>")
+
+
+def plain_text(slack_text: str) -> str:
+    """A Slack message's text as a person reads it: mentions as @name, links as addresses, no pings."""
+    return unescape(_ENTITY.sub(lambda m: plain_word(m.group(0), False), slack_text)).strip()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import departments, tasks
+from handlers import departments, preferences, tasks
 from handlers.commands import (
     Assign,
     Comment,
@@ -19,6 +19,7 @@ from handlers.commands import (
     NewTask,
     OpenForm,
     SetDue,
+    SetLanguage,
     SetMember,
     SetPriority,
     ShowTask,
@@ -45,6 +46,7 @@ _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     SetMember: departments.set_member,
     Help: lambda _ctx, _cmd: Reply(kind="help", text=Text("help")),
     OpenForm: lambda _ctx, _cmd: Reply(kind="form"),
+    SetLanguage: preferences.set_language,
 }
 
 

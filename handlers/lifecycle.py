@@ -79,3 +79,24 @@ def path_for(move: str, status: Status) -> list[tuple[str, Status, Status]] | No
         steps.append((step, current, target))
         current = target
     return steps
+
+
+BUTTON_MOVES = ("ack", "start", "block", "done", "verify", "reopen")
+
+
+def moves_for(status: str, *, owner: bool, requester: bool, lead: bool) -> list[str]:
+    """The moves (in button order) this viewer may make on a task in `status`."""
+    allowed = []
+    for move in BUTTON_MOVES:
+        if path_for(move, Status(status)) is None:
+            continue
+        may = lead or (owner if move in OWNER_MOVES else requester)
+        if may:
+            allowed.append(move)
+    return allowed
+
+
+def target_of(move: str, status: str) -> Status | None:
+    """Where `move` would lead from `status`, None when it is not possible now."""
+    steps = path_for(move, Status(status))
+    return steps[-1][2] if steps else None

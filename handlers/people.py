@@ -63,9 +63,16 @@ def actor_for(
         user_id=user_id,
         name=row.name,
         tz=zone(row.tz, config.default_tz),
-        locale=locale_override or locale_of(row.locale),
+        locale=locale_override or row.locale_override or locale_of(row.locale),
         is_admin=row.is_admin or user_id in config.admins,
     )
+
+
+def reader_locale(member: Member | None) -> str:
+    """The language to write to someone in: their `/task lang` choice, else their Slack locale."""
+    if member is None:
+        return "en"
+    return member.locale_override or locale_of(member.locale)
 
 
 def person(session: Session, ref: PersonRef) -> Member:

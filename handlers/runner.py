@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from handlers.clock import Clock
-from handlers.commands import parse_task_command
+from handlers.commands import TaskCommand, parse_task_command
 from handlers.context import Actor, Config, Context, Directory
 from handlers.dispatch import handle
 from handlers.errors import BatonError
@@ -25,7 +25,7 @@ class Outcome:
 
     @property
     def locale(self) -> str:
-        return self.actor.locale
+        return self.reply.locale or self.actor.locale
 
     @property
     def tz(self) -> ZoneInfo:
@@ -48,6 +48,29 @@ def identify(
         )
 
 
+def refused(refusal: BatonError, actor: Actor) -> Outcome:
+    return Outcome(reply=Reply(kind="error", text=Text(refusal.key, refusal.params)), actor=actor, ok=False)
+
+
+def run_command(
+    engine: Engine,
+    *,
+    command: TaskCommand,
+    actor: Actor,
+    channel_id: str | None,
+    config: Config,
+    clock: Clock,
+) -> Outcome:
+    """Handle a typed command (typed, pressed or submitted) in one transaction; a refusal changes nothing."""
+    try:
+        with unit_of_work(engine) as session:
+            ctx = Context(session=session, now=clock(), actor=actor, channel_id=channel_id, config=config)
+            reply = handle(ctx, command)
+        return Outcome(reply=reply, actor=actor, ok=True)
+    except BatonError as refusal:
+        return refused(refusal, actor)
+
+
 def run_task_text(
     engine: Engine,
     *,
@@ -58,14 +81,11 @@ def run_task_text(
     config: Config,
     clock: Clock,
 ) -> Outcome:
-    """Parse and handle `/task <text>` in one transaction; a refusal rolls everything back."""
+    """Parse and handle `/task <text>`."""
     try:
         command = parse_task_command(text, escaped=escaped)
-        with unit_of_work(engine) as session:
-            ctx = Context(session=session, now=clock(), actor=actor, channel_id=channel_id, config=config)
-            reply = handle(ctx, command)
-        return Outcome(reply=reply, actor=actor, ok=True)
     except BatonError as refusal:
-        return Outcome(
-            reply=Reply(kind="error", text=Text(refusal.key, refusal.params)), actor=actor, ok=False
-        )
+        return refused(refusal, actor)
+    return run_command(
+        engine, command=command, actor=actor, channel_id=channel_id, config=config, clock=clock
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from handlers import notify, people
 from handlers.commands import (
@@ -20,18 +20,28 @@ from handlers.commands import (
     SetPriority,
     ShowTask,
     Watch,
+    check_title,
 )
 from handlers.context import Context
 from handlers.dates import parse_when
 from handlers.errors import NotAllowed, NotFound
 from handlers.i18n import MOVE_VERB, WHO, t
-from handlers.lifecycle import ACTIVE, CLOSED, NOT_CLOSED, OWNER_MOVES, REQUESTER_MOVES, Status, path_for
+from handlers.lifecycle import (
+    ACTIVE,
+    CLOSED,
+    NOT_CLOSED,
+    OWNER_MOVES,
+    REQUESTER_MOVES,
+    Status,
+    moves_for,
+    path_for,
+)
 from handlers.results import Reply, Text
 from handlers.views import people_in, task_view, task_views
 from storage import queries
 from storage.models import Department, Task, TaskDependency, TaskWatcher
 
-LIST_LIMIT = 50
+LIST_LIMIT = 40  # one page; Slack messages hold at most 50 blocks
 
 
 # ---- looking up and permissions -------------------------------------------------------------
@@ -79,6 +89,7 @@ def _name(ctx: Context, user_id: str) -> str:
 
 
 def file_task(ctx: Context, cmd: NewTask) -> Reply:
+    check_title(cmd.title.strip())
     speaker = people.person(ctx.session, _self_ref(ctx))
     dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
     if cmd.owner is not None:
@@ -154,6 +165,8 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
             "not_allowed_move", who=WHO[ctx.actor.locale]["requester"], move=verb, task_id=task.id
         )
     steps = path_for(cmd.move, Status(task.status))
+    if steps is None and cmd.pressed and _already(task.status, cmd.move):
+        return _reply(ctx, "already", task, task_id=task.id)  # a second press of the same button
     if steps is None:
         status = t(ctx.actor.locale, f"status_{task.status}")
         raise NotAllowed("bad_transition", task_id=task.id, status=status, move=verb)
@@ -176,6 +189,30 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
     _tell_about_move(ctx, task, cmd)
     notify.refresh_card(ctx, task)
     return _reply(ctx, f"moved_{cmd.move}", task, task_id=task.id)
+
+
+# Where each move leaves a task; a press that finds the task there already did its work.
+_MOVE_RESULT = {
+    "ack": Status.ACKNOWLEDGED,
+    "start": Status.IN_PROGRESS,
+    "block": Status.BLOCKED,
+    "done": Status.DONE,
+    "verify": Status.VERIFIED,
+    "reopen": Status.REOPENED,
+    "cancel": Status.CANCELLED,
+}
+
+
+def _already(status: str, move: str) -> bool:
+    return _MOVE_RESULT.get(move) == status
+
+
+def viewer_moves(session: Session, task: Task, *, user_id: str, is_admin: bool) -> list[str]:
+    """The buttons this person should see on this task."""
+    dept = session.get(Department, task.owning_department_id) if task.owning_department_id else None
+    lead = is_admin or user_id == task.accountable_id or (dept is not None and dept.lead_id == user_id)
+    owner, requester = user_id == task.owner_id, user_id == task.requester_id
+    return moves_for(task.status, owner=owner, requester=requester, lead=lead)
 
 
 def _stamp(task: Task, step: str, now: datetime) -> None:
@@ -426,7 +463,19 @@ def list_tasks(ctx: Context, cmd: ListTasks) -> Reply:
         params["dept"] = dept.name
     else:
         conditions = [active]
-    rows, total = queries.tasks_where(session=ctx.session, conditions=conditions, limit=LIST_LIMIT)
+    rows, total = queries.tasks_where(
+        session=ctx.session, conditions=conditions, limit=LIST_LIMIT, offset=max(0, cmd.offset)
+    )
     views = task_views(ctx.session, rows)
     names = queries.member_names(session=ctx.session, user_ids=people_in(views))
-    return Reply(kind="list", text=Text(f"list_{cmd.scope}", params), tasks=views, total=total, names=names)
+    dept_name = str(params["dept"]) if "dept" in params else None
+    return Reply(
+        kind="list",
+        text=Text(f"list_{cmd.scope}", params),
+        tasks=views,
+        total=total,
+        names=names,
+        scope=cmd.scope,
+        dept=dept_name,
+        offset=max(0, cmd.offset),
+    )

@@ -24,6 +24,8 @@ log = logging.getLogger("baton.delivery")
 
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_UNKNOWN_FAILURES = 20
+# Kinds rendered from the current state at delivery: only the newest request per recipient matters.
+COALESCED = frozenset({"card", "home"})
 
 
 class RetryLater(Exception):
@@ -78,8 +80,8 @@ class DeliveryWorker:
             if not rows:
                 return False
             row = rows[0]
-            if row.kind == "card" and _newer_card_pending(session, row):
-                row.status = outbox.SUPERSEDED  # the newer request renders the same, current, card
+            if row.kind in COALESCED and _newer_pending(session, row):
+                row.status = outbox.SUPERSEDED  # the newer request renders the same, current, state
                 return True
             try:
                 self.sender.send(session, row)
@@ -134,9 +136,9 @@ class DeliveryWorker:
             self._wake.clear()
 
 
-def _newer_card_pending(session: Session, row: OutboxMessage) -> bool:
+def _newer_pending(session: Session, row: OutboxMessage) -> bool:
     stmt = select(OutboxMessage.id).where(
-        OutboxMessage.kind == "card",
+        OutboxMessage.kind == row.kind,
         OutboxMessage.status == outbox.PENDING,
         OutboxMessage.task_id == row.task_id,
         OutboxMessage.recipient == row.recipient,

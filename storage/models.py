@@ -30,6 +30,8 @@ class Member(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     tz: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
+    # Set by `/task lang`; wins over the Slack locale.
+    locale_override: str | None = Field(default=None, max_length=8)
     is_admin: bool = Field(default=False)
     profile_checked_at: datetime | None = Field(default=None, sa_column=_instant())
 
@@ -97,6 +99,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
+        Index("ix_outbox_sent_ts", "sent_ts"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -114,3 +117,6 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant(nullable=False))
     next_attempt_at: datetime = Field(sa_column=_instant(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_instant())
+    # Where a sent message landed, so a button pressed on it can update it in place.
+    sent_channel: str | None = Field(default=None, max_length=32)
+    sent_ts: str | None = Field(default=None, max_length=32)

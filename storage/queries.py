@@ -49,14 +49,33 @@ def department_names(*, session: Session, ids: Iterable[int | None]) -> dict[int
     return {i: n for i, n in rows if i is not None}
 
 
-def tasks_where(*, session: Session, conditions: Sequence[object], limit: int) -> tuple[Sequence[Task], int]:
+def tasks_where(
+    *, session: Session, conditions: Sequence[object], limit: int, offset: int = 0
+) -> tuple[Sequence[Task], int]:
     """Tasks matching all conditions, most urgent first (priority, then due date), and the total."""
     base = select(Task).where(*conditions)  # type: ignore[arg-type]
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
-    rows = session.exec(
-        base.order_by(_PRIORITY_ORDER, nulls_last(col(Task.due_at).asc()), col(Task.id)).limit(limit)
-    ).all()
+    ordered = base.order_by(_PRIORITY_ORDER, nulls_last(col(Task.due_at).asc()), col(Task.id))
+    rows = session.exec(ordered.offset(offset).limit(limit)).all()
     return rows, int(total)
+
+
+def acknowledgement_times(
+    *, session: Session, department_id: int, since: datetime
+) -> list[tuple[datetime, datetime]]:
+    """(created, acknowledged) for a department's tasks filed since `since` and acknowledged."""
+    stmt = select(Task.created_at, Task.acknowledged_at).where(
+        Task.owning_department_id == department_id,
+        col(Task.created_at) >= since,
+        col(Task.acknowledged_at).is_not(None),
+    )
+    return [(c, a) for c, a in session.exec(stmt).all() if a is not None]
+
+
+def department_led_by(*, session: Session, user_id: str) -> Department | None:
+    return session.exec(
+        select(Department).where(Department.lead_id == user_id).order_by(Department.name)
+    ).first()
 
 
 def open_tasks_owned_by(*, session: Session, owner_id: str, statuses: Iterable[str]) -> Sequence[Task]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -99,6 +100,16 @@ class LiveBaton:
             }
         )
         return self.post(body, headers or signed_headers(body))
+
+    def interact(self, payload: dict[str, Any]) -> httpx.Response:
+        """A signed interactive request (button, form, shortcut), form-encoded as Slack sends it."""
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post(body, signed_headers(body))
+
+    def event(self, envelope: dict[str, Any]) -> httpx.Response:
+        body = json.dumps(envelope)
+        headers = {**signed_headers(body), "Content-Type": "application/json"}
+        return self.post(body, headers)
 
     def reply_text(self, user_id: str, text: str, **kwargs: Any) -> str:
         response = self.slash(user_id, text, **kwargs)

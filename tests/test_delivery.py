@@ -24,7 +24,9 @@ def make_worker(engine: Engine, clock: FixedClock, api_url: str) -> DeliveryWork
     settings = Settings(SLACK_BOT_TOKEN="xoxb-t", SLACK_API_URL=api_url)  # type: ignore[call-arg]
     client = web_client(settings)
     client.retry_handlers = []  # the worker, not the client, decides when to try again
-    return DeliveryWorker(engine, SlackSender(client, default_tz="UTC", clock=clock), clock)
+    return DeliveryWorker(
+        engine, SlackSender(client, default_tz="UTC", clock=clock, admins=frozenset()), clock
+    )
 
 
 @pytest.fixture

@@ -16,10 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
 
 # The bot scope each Web API method we call needs.
-METHOD_SCOPES = {
+METHOD_SCOPES: dict[str, str | None] = {
     "chat_postMessage": "chat:write",
+    "chat_postEphemeral": "chat:write",
     "chat_update": "chat:write",
     "users_info": "users:read",
+    "views_open": None,  # views.* need no scope
+    "views_publish": None,
 }
 
 
@@ -50,5 +53,18 @@ def test_every_web_api_method_the_code_calls_has_its_scope(manifest: dict) -> No
     unknown = called - set(METHOD_SCOPES)
     assert not unknown, f"add these methods and their scopes to METHOD_SCOPES: {unknown}"
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {METHOD_SCOPES[m] for m in called} <= scopes
+    assert {METHOD_SCOPES[m] for m in called} - {None} <= scopes
     assert "commands" in scopes and "chat:write.public" in scopes
+
+
+def bot_source() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "bot").rglob("*.py"))
+
+
+def test_every_shortcut_and_event_the_code_listens_to_is_declared(manifest: dict) -> None:  # type: ignore[type-arg]
+    shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
+    assert ids.SHORTCUT_FROM_MESSAGE in shortcuts
+    events = set(re.findall(r'@app\.event\("(\w+)"\)', bot_source()))
+    assert events and events <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert manifest["features"]["app_home"]["home_tab_enabled"]
+    assert manifest["settings"]["interactivity"]["is_enabled"]

@@ -35,15 +35,24 @@ def test_baton_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path, fake_sl
     fake_slack.add_user("U_ADMIN", "admin", admin=True)
     port = free_port()
     env = {
-        **os.environ, "PYTHONPATH": ROOT, "PORT": str(port), "SLACK_BOT_TOKEN": "xoxb-run-test",
-        "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}", "BATON_ADMINS": "U_ADMIN",
-    }  # fmt: skip
+        **os.environ,
+        "PYTHONPATH": ROOT,
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": "xoxb-run-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "BATON_ADMINS": "U_ADMIN",
+    }
     env.pop("SLACK_APP_TOKEN", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
 
@@ -92,9 +101,11 @@ def test_socket_mode_uses_the_configured_api_url_and_needs_no_signature(
     tmp_path, fake_slack: FakeSlack
 ) -> None:  # type: ignore[no-untyped-def]
     settings = Settings(
-        SLACK_BOT_TOKEN="xoxb-t", SLACK_APP_TOKEN="xapp-t", SLACK_API_URL=fake_slack.url,
+        SLACK_BOT_TOKEN="xoxb-t",
+        SLACK_APP_TOKEN="xapp-t",
+        SLACK_API_URL=fake_slack.url,
         DATABASE_URL=f"sqlite:///{tmp_path / 's.db'}",
-    )  # type: ignore[call-arg]  # fmt: skip
+    )  # type: ignore[call-arg]
     from bot.cli import prepare_database
 
     baton = create_app(settings, engine=prepare_database(settings), clock=FixedClock(NOW))

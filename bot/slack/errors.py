@@ -22,7 +22,10 @@ def answer_or_apologise(ack: Ack, work: Callable[[], dict[str, Any]]) -> None:
         error_id = uuid.uuid4().hex[:8]
         log.exception("unexpected error %s", error_id)
         body = {"text": t("en", "unexpected_error", error_id=error_id)}
-    ack(response_type="ephemeral", **body)  # only the speaker sees the reply
+    if body:
+        ack(response_type="ephemeral", **body)  # only the speaker sees the reply
+    else:
+        ack()
 
 
 def register_error_handler(app: App) -> None:

@@ -6,20 +6,26 @@ Block objects come from slack_sdk's model classes, which validate Slack's limits
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     PlainTextObject,
     SectionBlock,
 )
 
+from bot.slack import ids
 from handlers.format import fill, instant
 from handlers.i18n import t
 from handlers.results import DeptView, Reply, TaskView, Text
@@ -57,7 +63,7 @@ def _mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
-def _task_line(view: TaskView, locale: str, tz: ZoneInfo, now: datetime | None = None) -> str:
+def task_line(view: TaskView, locale: str, tz: ZoneInfo, now: datetime | None = None) -> str:
     icon = PRIORITY_ICON.get(view.priority, "")
     due = slack_date(view.due_at, tz, locale) if view.due_at else t(locale, "no_due")
     overdue = (
@@ -73,7 +79,32 @@ def _task_line(view: TaskView, locale: str, tz: ZoneInfo, now: datetime | None =
     )
 
 
-def task_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
+MENU_OPS = ("assign", "due", "comment", "cancel", "watch")
+PRIMARY = frozenset({"ack", "done", "verify"})
+
+
+def actions_block(task_id: int, moves: list[str], locale: str, *, menu: bool = True) -> ActionsBlock | None:
+    """Buttons for the moves given (already filtered for who sees them), plus a menu of changes."""
+    elements: list[Any] = [
+        ButtonElement(
+            text=t(locale, f"btn_{move}"),
+            action_id=ids.MOVE_ACTION.format(move=move),
+            value=str(task_id),
+            style="primary" if move in PRIMARY else None,
+        )
+        for move in moves
+    ]
+    if menu:
+        options = [Option(value=f"{op}:{task_id}", text=t(locale, f"menu_{op}")) for op in MENU_OPS]
+        elements.append(OverflowMenuElement(action_id=ids.TASK_MENU, options=options))
+    if not elements:
+        return None
+    return ActionsBlock(block_id=f"task_actions_{task_id}", elements=elements)
+
+
+def task_blocks(
+    view: TaskView, locale: str, tz: ZoneInfo, *, moves: list[str] | None = None, menu: bool = False
+) -> list[Block]:
     due = slack_date(view.due_at, tz, locale) if view.due_at else t(locale, "no_due")
     title = clip(f"{PRIORITY_ICON.get(view.priority, '')} *T-{view.id}* {escape(view.title)}", SECTION_LIMIT)
     fields = [
@@ -100,6 +131,10 @@ def task_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(context), 2000))]))
     if view.details:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(escape(view.details), SECTION_LIMIT))))
+    if moves is not None or menu:
+        actions = actions_block(view.id, moves or [], locale, menu=menu)
+        if actions is not None:
+            blocks.append(actions)
     return blocks
 
 
@@ -147,11 +182,17 @@ def list_blocks(reply: Reply, locale: str, tz: ZoneInfo, now: datetime) -> list[
         return blocks
     for view in reply.tasks[:LIST_ROWS]:
         blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=clip(_task_line(view, locale, tz, now), SECTION_LIMIT)))
+            SectionBlock(text=MarkdownTextObject(text=clip(task_line(view, locale, tz, now), SECTION_LIMIT)))
         )
-    hidden = reply.total - min(len(reply.tasks), LIST_ROWS)
+    shown_until = reply.offset + min(len(reply.tasks), LIST_ROWS)
+    hidden = reply.total - shown_until
     if hidden > 0:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(locale, "list_more", count=hidden))]))
+        value = json.dumps({"scope": reply.scope, "dept": reply.dept, "offset": shown_until})
+        more = ButtonElement(
+            text=t(locale, "list_next", count=min(hidden, LIST_ROWS)), action_id=ids.LIST_MORE, value=value
+        )
+        blocks.append(ActionsBlock(elements=[more]))
     return blocks
 
 
@@ -205,7 +246,13 @@ def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> 
 
 
 def notice_payload(
-    text: Text, view: TaskView | None, *, locale: str, tz: ZoneInfo, note: str | None
+    text: Text,
+    view: TaskView | None,
+    *,
+    locale: str,
+    tz: ZoneInfo,
+    note: str | None,
+    moves: list[str] | None = None,
 ) -> dict[str, Any]:
     """A direct message: what happened, the note if any, and the task's card."""
     message = text_of(text, locale, tz)
@@ -217,9 +264,14 @@ def notice_payload(
             )
         )
     if view is not None:
-        blocks.extend(task_blocks(view, locale, tz))
+        # A direct message has one reader: show the moves they may make, and the menu while it is open.
+        open_task = view.status not in ("verified", "cancelled")
+        blocks.extend(task_blocks(view, locale, tz, moves=moves or [], menu=open_task))
     return payload(blocks, message)
 
 
-def card_payload(view: TaskView, *, locale: str, tz: ZoneInfo) -> dict[str, Any]:
-    return payload(task_blocks(view, locale, tz), f"T-{view.id} {escape(view.title)}")
+def card_payload(view: TaskView, *, locale: str, tz: ZoneInfo, moves: list[str]) -> dict[str, Any]:
+    """A channel card is read by many: it carries every move the state allows; presses are checked."""
+    open_task = view.status not in ("verified", "cancelled")
+    blocks = task_blocks(view, locale, tz, moves=moves, menu=open_task)
+    return payload(blocks, f"T-{view.id} {escape(view.title)}")

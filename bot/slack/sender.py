@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -10,15 +11,19 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlmodel import Session
 
 from bot.slack.directory import SlackDirectory
-from bot.slack.render import card_payload, notice_payload
+from bot.slack.home_view import home_view
+from bot.slack.render import card_payload, notice_payload, text_of
 from handlers.clock import Clock
-from handlers.i18n import locale_of
+from handlers.home import build_home
+from handlers.lifecycle import moves_for
 from handlers.notices import notice
-from handlers.people import refresh_member, zone
+from handlers.people import reader_locale, refresh_member, zone
+from handlers.results import Text
+from handlers.tasks import viewer_moves
 from handlers.views import task_view
 from scheduler.delivery import RetryLater, Undeliverable
 from storage import outbox
-from storage.models import OutboxMessage, Task
+from storage.models import Member, OutboxMessage, Task
 
 log = logging.getLogger("baton.slack")
 
@@ -38,47 +43,71 @@ PERMANENT = frozenset(
         "restricted_action",
         "user_not_in_channel",
         "messages_tab_disabled",
+        "not_found",
     }
 )
 
 
 class SlackSender:
-    def __init__(self, client: WebClient, *, default_tz: str, clock: Clock) -> None:
+    def __init__(self, client: WebClient, *, default_tz: str, clock: Clock, admins: frozenset[str]) -> None:
         self.client = client
         self.default_tz = default_tz
         self.clock = clock
+        self.admins = admins
         self.directory = SlackDirectory(client)
 
     def send(self, session: Session, row: OutboxMessage) -> None:
+        kinds = {
+            "card": self._card,
+            "dm": self._dm,
+            "refresh": self._refresh,
+            "home": self._home,
+            "ephemeral": self._ephemeral,
+        }
         try:
-            if row.kind == "card":
-                self._card(session, row)
-            else:
-                self._dm(session, row)
+            kinds[row.kind](session, row)
         except SlackApiError as err:
             raise classify(err) from err
         except (SlackRequestError, OSError) as err:  # timeouts, refused connections, resets
             raise RetryLater(f"connection: {err}") from err
 
-    def _dm(self, session: Session, row: OutboxMessage) -> None:
+    def _reader(self, session: Session, user_id: str) -> Member:
         # People first named by a mention have no profile yet; learn their language and zone now,
         # after the ack, rather than while the speaker waits.
-        person = refresh_member(
-            session, user_id=row.recipient, name_hint=None, directory=self.directory, now=self.clock()
+        return refresh_member(
+            session, user_id=user_id, name_hint=None, directory=self.directory, now=self.clock()
         )
-        locale = locale_of(person.locale if person else None)
-        tz = zone(person.tz if person else None, self.default_tz)
+
+    def _dm_payload(self, session: Session, row: OutboxMessage, reader: Member) -> dict[str, Any]:
+        locale, tz = reader_locale(reader), zone(reader.tz, self.default_tz)
         text, view = notice(session, row, locale=locale)
-        self.client.chat_postMessage(
-            channel=row.recipient, **notice_payload(text, view, locale=locale, tz=tz, note=row.note)
-        )
+        task = session.get(Task, row.task_id) if row.task_id is not None else None
+        is_admin = reader.is_admin or reader.user_id in self.admins
+        moves = viewer_moves(session, task, user_id=reader.user_id, is_admin=is_admin) if task else None
+        return notice_payload(text, view, locale=locale, tz=tz, note=row.note, moves=moves)
+
+    def _dm(self, session: Session, row: OutboxMessage) -> None:
+        reader = self._reader(session, row.recipient)
+        answer = self.client.chat_postMessage(channel=row.recipient, **self._dm_payload(session, row, reader))
+        row.sent_channel, row.sent_ts = str(answer["channel"]), str(answer["ts"])
+
+    def _refresh(self, session: Session, row: OutboxMessage) -> None:
+        original = session.get(OutboxMessage, json.loads(row.data)["outbox_id"])
+        if original is None or not original.sent_ts or not original.sent_channel:
+            raise Undeliverable("nothing to refresh")
+        reader = self._reader(session, original.recipient)
+        body = self._dm_payload(session, original, reader)
+        self.client.chat_update(channel=original.sent_channel, ts=original.sent_ts, **body)
 
     def _card(self, session: Session, row: OutboxMessage) -> None:
         task = session.get(Task, row.task_id)
         if task is None:
             raise Undeliverable("task no longer exists")
         # A channel card is read by many; it speaks the workspace default and Slack localises dates.
-        body = card_payload(task_view(session, task), locale="en", tz=zone(None, self.default_tz))
+        moves = moves_for(task.status, owner=True, requester=True, lead=False)
+        body = card_payload(
+            task_view(session, task), locale="en", tz=zone(None, self.default_tz), moves=moves
+        )
         assert task.id is not None
         where = outbox.card_location(session=session, task_id=task.id, channel=row.recipient)
         if where is not None:
@@ -91,6 +120,31 @@ class SlackSender:
         answer = self.client.chat_postMessage(channel=row.recipient, **body)
         outbox.remember_card(session=session, task_id=task.id, channel=row.recipient, ts=str(answer["ts"]))
 
+    def _home(self, session: Session, row: OutboxMessage) -> None:
+        reader = self._reader(session, row.recipient)
+        offsets = json.loads(row.data or "{}").get("offsets") or {}
+        is_admin = reader.is_admin or reader.user_id in self.admins
+        home = build_home(
+            session, user_id=reader.user_id, is_admin=is_admin, now=self.clock(), offsets=offsets
+        )
+        view = home_view(
+            home, locale=reader_locale(reader), tz=zone(reader.tz, self.default_tz), now=self.clock()
+        )
+        self.client.views_publish(user_id=row.recipient, view=view)
+
+    def _ephemeral(self, session: Session, row: OutboxMessage) -> None:
+        reader = self._reader(session, row.recipient)
+        data = json.loads(row.data or "{}")
+        text = text_of(
+            Text(data["key"], data.get("params") or {}),
+            reader_locale(reader),
+            zone(reader.tz, self.default_tz),
+        )
+        if data.get("channel"):
+            self.client.chat_postEphemeral(channel=data["channel"], user=row.recipient, text=text)
+        else:
+            self.client.chat_postMessage(channel=row.recipient, text=text)
+
 
 def _error(err: SlackApiError) -> str:
     data: Any = err.response.data if err.response is not None else {}
@@ -101,9 +155,8 @@ def classify(err: SlackApiError) -> RetryLater | Undeliverable:
     status = err.response.status_code if err.response is not None else 0
     code = _error(err)
     if status == 429 or code == "ratelimited":
-        header = (err.response.headers or {}).get("Retry-After") or (err.response.headers or {}).get(
-            "retry-after"
-        )
+        headers = err.response.headers or {}
+        header = headers.get("Retry-After") or headers.get("retry-after")
         try:
             retry_after = float(header[0] if isinstance(header, list) else header) if header else None
         except ValueError:

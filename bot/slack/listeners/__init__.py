@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.slack.listeners import commands
+from bot.slack.listeners import actions, commands, home, shortcuts, submissions
 
 if TYPE_CHECKING:
     from bot.app import Baton
 
 
 def register(app: App, baton: Baton) -> None:
-    commands.register(app, baton)
+    for surface in (commands, actions, submissions, shortcuts, home):
+        surface.register(app, baton)

@@ -1,0 +1,201 @@
+"""Modals: the New task form and the small forms behind buttons and menus."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+    TimePickerElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.slack import ids
+from bot.slack.render import clip, escape
+from handlers.i18n import t
+from handlers.results import DeptView
+
+PRIORITIES = ("urgent", "high", "normal", "low")
+
+
+def _text(locale: str, key: str, limit: int = 150) -> PlainTextObject:
+    return PlainTextObject(text=clip(t(locale, key), limit))
+
+
+def _modal(
+    callback_id: str,
+    title_key: str,
+    submit_key: str,
+    locale: str,
+    blocks: list[Block],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=callback_id,
+        title=_text(locale, title_key, 24),
+        submit=_text(locale, submit_key, 24),
+        close=_text(locale, "form_close", 24),
+        blocks=blocks,
+        private_metadata=json.dumps(metadata),
+    )
+    return view.to_dict()  # validates Slack's limits
+
+
+def new_task_form(
+    locale: str,
+    departments: tuple[DeptView, ...],
+    *,
+    metadata: dict[str, Any],
+    title: str = "",
+    details: str = "",
+) -> dict[str, Any]:
+    dept_options = [Option(value=d.name, text=clip(f"#{d.name}", 75)) for d in departments[:100]]
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=ids.F_TITLE,
+            label=_text(locale, "f_title"),
+            element=PlainTextInputElement(
+                action_id=ids.F_TITLE, initial_value=clip(title, 1000) or None, max_length=1000
+            ),
+        ),
+        InputBlock(
+            block_id=ids.F_DETAILS,
+            label=_text(locale, "f_details"),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.F_DETAILS,
+                multiline=True,
+                initial_value=clip(details, 3000) or None,
+                max_length=3000,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.F_OWNER,
+            label=_text(locale, "f_owner"),
+            optional=True,
+            hint=_text(locale, "f_owner_hint", 2000),
+            element=UserSelectElement(action_id=ids.F_OWNER),
+        ),
+    ]
+    if dept_options:
+        blocks.append(
+            InputBlock(
+                block_id=ids.F_DEPT,
+                label=_text(locale, "f_dept"),
+                optional=True,
+                element=StaticSelectElement(action_id=ids.F_DEPT, options=dept_options),
+            )
+        )
+    priorities = [Option(value=p, text=t(locale, f"priority_{p}")) for p in PRIORITIES]
+    blocks += [
+        InputBlock(
+            block_id=ids.F_DUE_DATE,
+            label=_text(locale, "f_due_date"),
+            optional=True,
+            element=DatePickerElement(action_id=ids.F_DUE_DATE),
+        ),
+        InputBlock(
+            block_id=ids.F_DUE_TIME,
+            label=_text(locale, "f_due_time"),
+            optional=True,
+            hint=_text(locale, "f_due_time_hint", 2000),
+            element=TimePickerElement(action_id=ids.F_DUE_TIME),
+        ),
+        InputBlock(
+            block_id=ids.F_PRIORITY,
+            label=_text(locale, "f_priority"),
+            element=StaticSelectElement(
+                action_id=ids.F_PRIORITY, options=priorities, initial_option=priorities[2]
+            ),
+        ),
+        InputBlock(
+            block_id=ids.F_WATCHERS,
+            label=_text(locale, "f_watchers"),
+            optional=True,
+            element=UserMultiSelectElement(action_id=ids.F_WATCHERS),
+        ),
+    ]
+    if metadata.get("link"):
+        link = f"<{escape(metadata['link'])}|{t(locale, 'f_source')}>"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
+    return _modal(ids.NEW_TASK_VIEW, "form_new", "form_submit", locale, blocks, metadata)
+
+
+def reason_form(locale: str, move: str, task_id: int) -> dict[str, Any]:
+    block = InputBlock(
+        block_id=ids.F_REASON,
+        label=_text(locale, "f_reason"),
+        element=PlainTextInputElement(action_id=ids.F_REASON, multiline=True, max_length=3000),
+    )
+    return _modal(
+        ids.REASON_VIEW, f"form_{move}", "form_save", locale, [block], {"move": move, "task_id": task_id}
+    )
+
+
+def assign_form(locale: str, task_id: int) -> dict[str, Any]:
+    block = InputBlock(
+        block_id=ids.F_NEW_OWNER,
+        label=_text(locale, "f_new_owner"),
+        element=UserSelectElement(action_id=ids.F_NEW_OWNER),
+    )
+    return _modal(ids.ASSIGN_VIEW, "form_assign", "form_save", locale, [block], {"task_id": task_id})
+
+
+def due_form(locale: str, task_id: int) -> dict[str, Any]:
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=ids.F_DUE_DATE,
+            label=_text(locale, "f_due_date"),
+            element=DatePickerElement(action_id=ids.F_DUE_DATE),
+        ),
+        InputBlock(
+            block_id=ids.F_DUE_TIME,
+            label=_text(locale, "f_due_time"),
+            optional=True,
+            hint=_text(locale, "f_due_time_hint", 2000),
+            element=TimePickerElement(action_id=ids.F_DUE_TIME),
+        ),
+    ]
+    return _modal(ids.DUE_VIEW, "form_due", "form_save", locale, blocks, {"task_id": task_id})
+
+
+def comment_form(locale: str, task_id: int) -> dict[str, Any]:
+    block = InputBlock(
+        block_id=ids.F_COMMENT,
+        label=_text(locale, "f_comment"),
+        element=PlainTextInputElement(action_id=ids.F_COMMENT, multiline=True, max_length=3000),
+    )
+    return _modal(ids.COMMENT_VIEW, "form_comment", "form_save", locale, [block], {"task_id": task_id})
+
+
+def submitted(view: dict[str, Any]) -> dict[str, Any]:
+    """A submitted view's values as {block id: value}: text, a selected option, a user, or a list of users."""
+    values: dict[str, Any] = {}
+    for block_id, actions in (view.get("state", {}).get("values", {}) or {}).items():
+        for field in actions.values():
+            kind = field.get("type")
+            if kind == "plain_text_input":
+                values[block_id] = (field.get("value") or "").strip()
+            elif kind == "static_select":
+                values[block_id] = (field.get("selected_option") or {}).get("value")
+            elif kind == "users_select":
+                values[block_id] = field.get("selected_user")
+            elif kind == "multi_users_select":
+                values[block_id] = field.get("selected_users") or []
+            elif kind == "datepicker":
+                values[block_id] = field.get("selected_date")
+            elif kind == "timepicker":
+                values[block_id] = field.get("selected_time")
+    return values

@@ -1,0 +1,132 @@
+"""Form submissions: the New task form and the small forms behind buttons. Invalid input shows in the form."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App
+
+from bot.slack import ids
+from bot.slack.forms import submitted
+from bot.slack.listeners.common import actor_of, after_interaction
+from bot.slack.render import text_of
+from handlers.commands import Assign, Comment, DeptRef, Move, NewTask, PersonRef, SetDue, TaskCommand
+from handlers.lifecycle import Priority
+from handlers.runner import run_command
+from handlers.surfaces import queue_private
+
+if TYPE_CHECKING:
+    from bot.app import Baton
+
+# Which input shows a refusal; anything else shows on the first field.
+FIELD_OF = {
+    "title_missing": ids.F_TITLE,
+    "title_too_long": ids.F_TITLE,
+    "date_unreadable": ids.F_DUE_DATE,
+    "date_in_past": ids.F_DUE_DATE,
+    "owner_or_dept_missing": ids.F_OWNER,
+    "owner_without_dept": ids.F_OWNER,
+    "person_unknown": ids.F_OWNER,
+    "dept_unknown": ids.F_DEPT,
+    "already_owner": ids.F_NEW_OWNER,
+}
+
+
+def due_text(values: dict[str, Any]) -> str | None:
+    day, clock = values.get(ids.F_DUE_DATE), values.get(ids.F_DUE_TIME)
+    if not day:
+        return None
+    return f"{day}T{clock}" if clock else day  # a date alone means the end of that working day
+
+
+def register(app: App, baton: Baton) -> None:
+    def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], build, first_field: str) -> None:  # type: ignore[no-untyped-def]
+        values, meta = submitted(view), json.loads(view.get("private_metadata") or "{}")
+        actor = actor_of(baton, body["user"])
+        command: TaskCommand = build(values, meta)
+        outcome = run_command(
+            baton.engine,
+            command=command,
+            actor=actor,
+            channel_id=meta.get("channel"),
+            config=baton.config,
+            clock=baton.clock,
+        )
+        if not outcome.ok and outcome.reply.text is not None:
+            field = FIELD_OF.get(outcome.reply.text.key, first_field)
+            blocks = {b.get("block_id") for b in view.get("blocks", [])}
+            ack(
+                response_action="errors",
+                errors={
+                    field if field in blocks else first_field: text_of(
+                        outcome.reply.text, actor.locale, actor.tz
+                    )
+                },
+            )
+            return
+        ack()
+        if isinstance(command, NewTask) and outcome.reply.text is not None:
+            queue_private(
+                baton.engine,
+                user_id=actor.user_id,
+                channel_id=meta.get("channel"),
+                text=outcome.reply.text,
+                clock=baton.clock,
+            )
+        after_interaction(baton, actor, outcome, meta)
+
+    def new_task(values: dict[str, Any], meta: dict[str, Any]) -> NewTask:
+        owner = values.get(ids.F_OWNER)
+        return NewTask(
+            title=values.get(ids.F_TITLE) or "",
+            details=values.get(ids.F_DETAILS) or "",
+            owner=PersonRef(user_id=owner, name=owner) if owner else None,
+            dept=DeptRef(name=values[ids.F_DEPT]) if values.get(ids.F_DEPT) else None,
+            due=due_text(values),
+            priority=Priority(values.get(ids.F_PRIORITY) or "normal"),
+            watchers=tuple(PersonRef(user_id=u, name=u) for u in values.get(ids.F_WATCHERS) or []),
+            source_link=meta.get("link"),
+        )
+
+    @app.view(ids.NEW_TASK_VIEW)
+    def on_new_task(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit(ack, body, view, new_task, ids.F_TITLE)
+
+    @app.view(ids.REASON_VIEW)
+    def on_reason(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit(
+            ack,
+            body,
+            view,
+            lambda v, m: Move(move=m["move"], task_id=int(m["task_id"]), note=v.get(ids.F_REASON) or ""),
+            ids.F_REASON,
+        )
+
+    @app.view(ids.ASSIGN_VIEW)
+    def on_assign(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        def build(v: dict[str, Any], m: dict[str, Any]) -> Assign:
+            user = v.get(ids.F_NEW_OWNER) or ""
+            return Assign(task_id=int(m["task_id"]), person=PersonRef(user_id=user, name=user))
+
+        submit(ack, body, view, build, ids.F_NEW_OWNER)
+
+    @app.view(ids.DUE_VIEW)
+    def on_due(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit(
+            ack,
+            body,
+            view,
+            lambda v, m: SetDue(task_id=int(m["task_id"]), when=due_text(v) or ""),
+            ids.F_DUE_DATE,
+        )
+
+    @app.view(ids.COMMENT_VIEW)
+    def on_comment(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submit(
+            ack,
+            body,
+            view,
+            lambda v, m: Comment(task_id=int(m["task_id"]), text=v.get(ids.F_COMMENT) or ""),
+            ids.F_COMMENT,
+        )

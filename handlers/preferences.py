@@ -1,0 +1,16 @@
+"""A person's own settings: the language Baton speaks with them."""
+
+from __future__ import annotations
+
+from handlers.commands import SetLanguage
+from handlers.context import Context
+from handlers.results import Reply, Text
+from storage import queries
+
+
+def set_language(ctx: Context, cmd: SetLanguage) -> Reply:
+    member = queries.member(session=ctx.session, user_id=ctx.actor.user_id)
+    assert member is not None  # the runner made sure the speaker has a row
+    member.locale_override = cmd.locale
+    # Answer in the language just chosen.
+    return Reply(kind="message", text=Text("lang_set"), locale=cmd.locale)

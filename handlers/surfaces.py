@@ -1,0 +1,56 @@
+"""Requests from interactive surfaces that are messages too, so they go through the outbox:
+a private note to one person, a fresh home tab, a pressed message brought up to date."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from handlers.clock import Clock
+from handlers.results import Text
+from storage import outbox
+from storage.db import unit_of_work
+from storage.models import OutboxMessage
+
+
+def queue_private(engine: Engine, *, user_id: str, channel_id: str | None, text: Text, clock: Clock) -> None:
+    """A note only `user_id` sees: ephemeral in a channel, else a direct message."""
+    params: dict[str, Any] = json.loads(json.dumps(text.params, default=str))
+    with unit_of_work(engine) as session:
+        outbox.enqueue(
+            session=session,
+            kind="ephemeral",
+            recipient=user_id,
+            now=clock(),
+            data={"channel": channel_id, "key": text.key, "params": params},
+        )
+
+
+def request_home(
+    engine: Engine, *, user_id: str, clock: Clock, offsets: dict[str, int] | None = None
+) -> None:
+    with unit_of_work(engine) as session:
+        outbox.enqueue(
+            session=session, kind="home", recipient=user_id, now=clock(), data={"offsets": offsets or {}}
+        )
+
+
+def refresh_sent(engine: Engine, *, channel: str, ts: str, clock: Clock) -> bool:
+    """Re-render the direct message sent at (channel, ts) with its task's current state."""
+    with unit_of_work(engine) as session:
+        stmt = select(OutboxMessage).where(OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts)
+        original = session.exec(stmt).first()
+        if original is None or original.kind != "dm":
+            return False
+        outbox.enqueue(
+            session=session,
+            kind="refresh",
+            recipient=original.recipient,
+            now=clock(),
+            task_id=original.task_id,
+            data={"outbox_id": original.id},
+        )
+        return True
