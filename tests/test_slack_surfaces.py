@@ -276,6 +276,21 @@ def test_the_home_tab_shows_what_you_owe_and_what_you_wait_for(
     ):
         assert heading in text, heading
     assert "task_verify" in text and "task_ack" in text
+    # Buttons work on the home tab too: the press takes effect and the home is published again.
+    published = len(fake_slack.calls_to("views.publish"))
+    live.interact(block_actions("U_PETE", button("task_ack", "1"), home=True))
+    assert task(live).status == "acknowledged"
+    eventually(lambda: len(fake_slack.calls_to("views.publish")) > published, what="the home to refresh")
+
+
+def test_a_card_speaks_its_requesters_language(live: LiveBaton, fake_slack: FakeSlack) -> None:
+    live.reply_text("U_PAUL", "new 检查密封圈 <@U_PETE|pete>")
+    card = eventually(
+        lambda: [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C_GENERAL"],
+        what="the card",
+    )[0]
+    assert "负责人" in json.dumps(card.params["blocks"], ensure_ascii=False)
+    assert "确认" in json.dumps(card.params["blocks"], ensure_ascii=False)
 
 
 def test_two_hundred_tasks_with_long_titles_stay_inside_block_kit_limits(

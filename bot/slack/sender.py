@@ -103,10 +103,12 @@ class SlackSender:
         task = session.get(Task, row.task_id)
         if task is None:
             raise Undeliverable("task no longer exists")
-        # A channel card is read by many; it speaks the workspace default and Slack localises dates.
+        # A channel card is read by many: it speaks its requester's language (the channel is usually
+        # theirs), and Slack shows its dates in each reader's own zone.
         moves = moves_for(task.status, owner=True, requester=True, lead=False)
+        locale = reader_locale(session.get(Member, task.requester_id))
         body = card_payload(
-            task_view(session, task), locale="en", tz=zone(None, self.default_tz), moves=moves
+            task_view(session, task), locale=locale, tz=zone(None, self.default_tz), moves=moves
         )
         assert task.id is not None
         where = outbox.card_location(session=session, task_id=task.id, channel=row.recipient)
