@@ -1,0 +1,104 @@
+"""Working time: a person's or department's hours, weekends and public holidays, in their own zone.
+
+Intervals are built from local wall-clock times each day, so a daylight-saving change never moves
+"09:00" or counts an hour twice. China's make-up workdays count as working days (holidays package).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+
+DEFAULT_START = time(9, 0)
+DEFAULT_END = time(18, 0)
+MAX_DAYS = 3660  # ten years: far past any promise or due date
+
+
+@lru_cache(maxsize=64)
+def _country(code: str) -> Any:
+    return holidays.country_holidays(code)
+
+
+def supported_country(code: str) -> bool:
+    return code.upper() in holidays.list_supported_countries()
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    tz: ZoneInfo
+    country: str | None = None
+    start: time = DEFAULT_START
+    end: time = DEFAULT_END
+
+    def is_working_day(self, day: date) -> bool:
+        if self.country:
+            return bool(_country(self.country.upper()).is_working_day(day))
+        return day.weekday() < 5
+
+    def interval(self, day: date) -> tuple[datetime, datetime] | None:
+        """That day's working hours as aware instants, or None on a day off."""
+        if not self.is_working_day(day):
+            return None
+        return datetime.combine(day, self.start, self.tz), datetime.combine(day, self.end, self.tz)
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def is_working_time(self, instant: datetime) -> bool:
+        span = self.interval(self.local_date(instant))
+        return span is not None and span[0] <= instant < span[1]
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        """The instant `hours` of working time after `start`."""
+        remaining = timedelta(hours=hours)
+        day = self.local_date(start)
+        for _ in range(MAX_DAYS):
+            span = self.interval(day)
+            if span is not None:
+                begin = max(start, span[0])
+                if begin < span[1]:
+                    if remaining <= span[1] - begin:
+                        return begin + remaining
+                    remaining -= span[1] - begin
+            day += timedelta(days=1)
+        raise ValueError("no working time within ten years")
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """The same local time `days` working days later (a day off is skipped, not counted)."""
+        local = start.astimezone(self.tz)
+        day = local.date()
+        while days > 0:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                days -= 1
+        return datetime.combine(day, local.time(), self.tz)
+
+    def working_hours_between(self, a: datetime, b: datetime) -> float:
+        if b <= a:
+            return 0.0
+        total = timedelta()
+        day = self.local_date(a)
+        last = self.local_date(b)
+        while day <= last:
+            span = self.interval(day)
+            if span is not None:
+                lo, hi = max(a, span[0]), min(b, span[1])
+                if hi > lo:
+                    total += hi - lo
+            day += timedelta(days=1)
+        return total.total_seconds() / 3600
+
+    def next_working_start(self, instant: datetime) -> datetime:
+        """`instant` itself during working hours, else the start of the next working period."""
+        day = self.local_date(instant)
+        for _ in range(MAX_DAYS):
+            span = self.interval(day)
+            if span is not None and instant < span[1]:
+                return max(instant, span[0])
+            day += timedelta(days=1)
+        raise ValueError("no working time within ten years")
