@@ -13,13 +13,14 @@ from bot import demo
 from bot.app import Baton, create_local
 from bot.settings import Settings
 from bot.text_render import notice_lines, reply_lines, task_lines
-from handlers.clock import FixedClock
-from handlers.i18n import locale_of
-from handlers.notices import notice
-from handlers.people import zone
+from handlers.clock import Clock, FixedClock
+from handlers.format import fill, instant, stats_lines
+from handlers.i18n import t
+from handlers.notices import digest, notice, overdue_tasks
+from handlers.people import reader_locale, zone
 from handlers.runner import identify, run_task_text
 from handlers.views import people_in, task_view
-from scheduler.delivery import Undeliverable
+from scheduler.delivery import Skip, Undeliverable
 from storage import outbox, queries
 from storage.db import unit_of_work
 from storage.models import Member, OutboxMessage, Task
@@ -36,9 +37,10 @@ HELP = """Type what you would type in Slack, e.g. `/task new Check the seals @pe
 class ConsoleSender:
     """Delivers outbox rows by printing them, as Slack would show them."""
 
-    def __init__(self, out: TextIO, default_tz: str) -> None:
+    def __init__(self, out: TextIO, default_tz: str, now: Clock) -> None:
         self.out = out
         self.default_tz = default_tz
+        self.now = now
         self.viewer_tz: str | None = None  # the console has one reader: cards show in their zone
 
     def send(self, session: Session, row: OutboxMessage) -> None:
@@ -57,13 +59,45 @@ class ConsoleSender:
             self._print(f"[{row.recipient}] {label}", lines)
             outbox.remember_card(session=session, task_id=task.id, channel=row.recipient, ts=str(row.id))
             return
+        if row.kind == "post":
+            self._post(session, row)
+            return
+        if row.kind not in ("dm", "refresh", "ephemeral", "home"):
+            raise Undeliverable(f"the console cannot show {row.kind}")
+        if row.kind != "dm":
+            return  # the console has no home tab or pressed messages to redraw
         person = session.get(Member, row.recipient)
-        locale = locale_of(person.locale if person else None)
+        locale = reader_locale(person)
         tz = zone(person.tz if person else None, self.default_tz)
+        if row.event == "overdue":
+            views = overdue_tasks(session, row, now=self.now())
+            if not views:
+                raise Skip()
+            lines = [t(locale, "n_overdue", count=len(views))]
+            lines += [
+                f"T-{v.id} {v.title} ({instant(v.due_at, tz=tz, locale=locale) if v.due_at else ''})"
+                for v in views
+            ]
+            self._print(f"[DM → @{person.name if person else row.recipient}]", lines)
+            return
         text, view = notice(session, row, locale=locale)
         names = queries.member_names(session=session, user_ids=people_in([view]) if view else [])
         who = person.name if person else row.recipient
         self._print(f"[DM → @{who}]", notice_lines(text, view, names, locale=locale, tz=tz, note=row.note))
+
+    def _post(self, session: Session, row: OutboxMessage) -> None:
+        locale = "en"
+        if row.event == "digest":
+            stats = digest(session, row, now=self.now(), default_tz=self.default_tz)
+            if stats is None:
+                raise Skip()
+            title = t(
+                locale, "n_digest", dept=stats.dept, start=stats.start.isoformat(), end=stats.end.isoformat()
+            )
+            self._print(f"[{row.recipient}]", [title, *stats_lines(stats, locale=locale)])
+            return
+        text, _view = notice(session, row, locale=locale)
+        self._print(f"[{row.recipient}]", [fill(text, locale=locale, tz=zone(None, self.default_tz))])
 
     def _print(self, head: str, lines: list[str]) -> None:
         print(f"  {head} {lines[0]}", file=self.out)
@@ -75,7 +109,7 @@ class Console:
     def __init__(self, settings: Settings, *, out: TextIO = sys.stdout, now: datetime | None = None) -> None:
         self.out = out
         self.clock = FixedClock(now or datetime.now().astimezone())
-        self.sender = ConsoleSender(out, settings.baton_timezone)
+        self.sender = ConsoleSender(out, settings.baton_timezone, self.clock)
         self.baton: Baton = create_local(settings, self.sender, clock=self.clock)
         self.config = self.baton.config
         self.user_id = CONSOLE_USER

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from handlers.format import fill, instant
+from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
 from handlers.results import Reply, TaskView, Text
 
@@ -88,6 +88,10 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
             )
     elif reply.kind == "form":
         lines.append(t(locale, "form_unavailable"))
+    elif reply.kind == "stats" and reply.stats is not None:
+        s = reply.stats
+        lines.append(t(locale, "stats_title", dept=s.dept, start=s.start.isoformat(), end=s.end.isoformat()))
+        lines += ["  " + line for line in stats_lines(s, locale=locale)]
     return lines
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from handlers.errors import InvalidInput
 from handlers.lifecycle import Priority
@@ -109,6 +110,9 @@ class DeptUpsert:
     lead: PersonRef | None = None
     channel: DeptRef | None = None
     sla_hours: int | None = None
+    tz: str | None = None
+    country: str | None = None
+    hours: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,17 @@ class Help:
 @dataclass(frozen=True)
 class OpenForm:
     pass
+
+
+@dataclass(frozen=True)
+class Stats:
+    dept: str | None = None
+    weeks: int = 1
+
+
+@dataclass(frozen=True)
+class Snooze:
+    task_id: int
 
 
 @dataclass(frozen=True)
@@ -155,6 +170,8 @@ TaskCommand = (
     | Help
     | OpenForm
     | SetLanguage
+    | Stats
+    | Snooze
 )
 
 PRIORITY_WORDS: dict[str, Priority] = {
@@ -420,6 +437,7 @@ def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
     lead: PersonRef | None = None
     channel: DeptRef | None = None
     sla: int | None = None
+    extra: dict[str, Any] = {}
     while (word := t.next()) is not None:
         key = word.lower()
         value = t.next()
@@ -438,11 +456,20 @@ def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
             if not m or not 1 <= int(m[1]) <= 720:
                 raise InvalidInput("sla_bad", given=value[:20])
             sla = int(m[1])
+        elif key in ("tz", "时区"):
+            extra["tz"] = value
+        elif key in ("country", "国家"):
+            extra["country"] = value.upper()
+        elif key in ("hours", "工作时间"):
+            m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)", value)
+            if not m or value[:5] >= value[6:]:
+                raise InvalidInput("hours_bad", given=value[:20])
+            extra["hours"] = (value[:5], value[6:])
         else:
             raise InvalidInput("dept_usage")
     if action == "add" and lead is None:
         raise InvalidInput("dept_lead_missing")
-    return DeptUpsert(name=name, create=action == "add", lead=lead, channel=channel, sla_hours=sla)
+    return DeptUpsert(name=name, create=action == "add", lead=lead, channel=channel, sla_hours=sla, **extra)
 
 
 def _member(_sub: str, t: _Tokens) -> SetMember:
@@ -465,6 +492,25 @@ def _lang(_sub: str, t: _Tokens) -> SetLanguage:
     if word not in choices:
         raise InvalidInput("lang_bad")
     return SetLanguage(locale=choices[word])
+
+
+def _stats(_sub: str, t: _Tokens) -> Stats:
+    dept: str | None = None
+    weeks = 1
+    while (word := t.next()) is not None:
+        if word.isdigit():
+            weeks = int(word)
+            if not 1 <= weeks <= 52:
+                raise InvalidInput("weeks_bad")
+        elif d := (dept_of(word) or (DeptRef(name=word.lower()) if _DEPT_NAME.match(word) else None)):
+            dept = d.name
+        else:
+            raise InvalidInput("weeks_bad")
+    return Stats(dept=dept, weeks=weeks)
+
+
+def _snooze(_sub: str, t: _Tokens) -> Snooze:
+    return Snooze(task_id=parse_task_id(t.next()))
 
 
 def _help(_sub: str, t: _Tokens) -> Help:
@@ -498,6 +544,8 @@ _SUBCOMMANDS = {
     "help": _help,
     "帮助": _help,
     "lang": _lang,
+    "stats": _stats,
+    "snooze": _snooze,
     "语言": _lang,
 }
 

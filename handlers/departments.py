@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from handlers import people
 from handlers.commands import DeptList, DeptUpsert, SetMember
 from handlers.context import Context
-from handlers.errors import NotAllowed, NotFound
+from handlers.errors import InvalidInput, NotAllowed, NotFound
 from handlers.results import DeptView, Reply, Text
+from handlers.worktime import supported_country
 from storage import queries
 from storage.models import Department
 
@@ -25,8 +28,16 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
         raise NotAllowed("dept_exists", name=cmd.name)
     if not cmd.create and existing is None:
         raise NotFound("dept_unknown", name=cmd.name)
-    if not cmd.create and cmd.lead is None and cmd.channel is None and cmd.sla_hours is None:
+    changes = (cmd.lead, cmd.channel, cmd.sla_hours, cmd.tz, cmd.country, cmd.hours)
+    if not cmd.create and all(c is None for c in changes):
         raise NotAllowed("no_change")
+    if cmd.tz is not None:
+        try:
+            ZoneInfo(cmd.tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput("tz_bad", given=cmd.tz[:40]) from None
+    if cmd.country is not None and not supported_country(cmd.country):
+        raise InvalidInput("country_bad", given=cmd.country[:8])
     lead = people.person(ctx.session, cmd.lead) if cmd.lead else None
     dept = existing or Department(name=cmd.name, lead_id="", sla_hours=DEFAULT_SLA_HOURS, created_at=ctx.now)
     if lead is not None:
@@ -36,6 +47,12 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
         dept.channel_id = cmd.channel.channel_id or f"#{cmd.channel.name}"
     if cmd.sla_hours is not None:
         dept.sla_hours = cmd.sla_hours
+    if cmd.tz is not None:
+        dept.tz = cmd.tz
+    if cmd.country is not None:
+        dept.country = cmd.country
+    if cmd.hours is not None:
+        dept.work_start, dept.work_end = cmd.hours
     ctx.session.add(dept)
     ctx.session.flush()
     if lead is not None and lead.department_id is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import departments, preferences, tasks
+from handlers import departments, preferences, stats, tasks
 from handlers.commands import (
     Assign,
     Comment,
@@ -23,6 +23,8 @@ from handlers.commands import (
     SetMember,
     SetPriority,
     ShowTask,
+    Snooze,
+    Stats,
     TaskCommand,
     Watch,
 )
@@ -47,6 +49,8 @@ _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     Help: lambda _ctx, _cmd: Reply(kind="help", text=Text("help")),
     OpenForm: lambda _ctx, _cmd: Reply(kind="form"),
     SetLanguage: preferences.set_language,
+    Stats: stats.stats,
+    Snooze: tasks.snooze,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import t
@@ -45,3 +46,24 @@ def fill(
         else:
             values[key] = value
     return t(locale, text.key, **values)
+
+
+def hours_text(locale: str, hours: float | None) -> str:
+    if hours is None:
+        return t(locale, "stats_none")
+    return t(locale, "hours_value", hours=f"{hours:.1f}")
+
+
+def stats_lines(stats: Any, *, locale: str, escape: Callable[[str], str] = plain) -> list[str]:
+    """A department's numbers (handlers.stats.DeptStats) as lines of text."""
+    none = t(locale, "stats_none")
+    oldest = ", ".join(f"T-{i} {escape(title[:60])}" for i, title in stats.oldest) or none
+    waits = ", ".join(f"#{escape(name)} ({count})" for name, count in stats.waits_on) or none
+    return [
+        t(locale, "stats_on_time", on_time=stats.on_time, due=stats.due),
+        t(locale, "stats_ack", median=hours_text(locale, stats.median_ack_hours)),
+        t(locale, "stats_closure", verified=stats.verified, done=stats.done),
+        t(locale, "stats_overdue", count=stats.overdue_now),
+        t(locale, "stats_oldest", tasks=oldest),
+        t(locale, "stats_waits", depts=waits),
+    ]

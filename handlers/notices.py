@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from handlers.i18n import t
+from handlers.lifecycle import ACTIVE
 from handlers.results import TaskView, Text
-from handlers.views import task_view
+from handlers.stats import DeptStats, dept_stats
+from handlers.views import task_view, task_views
 from storage import queries
-from storage.models import OutboxMessage, Task
+from storage.models import Department, OutboxMessage, Task
+
+ACTIVE_VALUES = {s.value for s in ACTIVE}
 
 
 def notice(session: Session, row: OutboxMessage, *, locale: str) -> tuple[Text, TaskView | None]:
@@ -35,3 +40,29 @@ def notice(session: Session, row: OutboxMessage, *, locale: str) -> tuple[Text, 
         else:
             params["due"] = t(locale, "no_due")
     return Text(f"n_{row.event}", params), view
+
+
+def overdue_tasks(session: Session, row: OutboxMessage, *, now: datetime) -> list[TaskView]:
+    """The tasks an overdue reminder lists, as they are now (finished and snoozed ones drop out)."""
+    ids = json.loads(row.data or "{}").get("task_ids") or []
+    tasks = [
+        t
+        for t in (session.get(Task, i) for i in ids)
+        if t is not None and t.status in ACTIVE_VALUES and (t.snoozed_until is None or t.snoozed_until <= now)
+    ]
+    return list(task_views(session, tasks))
+
+
+def digest(session: Session, row: OutboxMessage, *, now: datetime, default_tz: str) -> DeptStats | None:
+    data = json.loads(row.data or "{}")
+    dept = session.get(Department, data.get("dept_id"))
+    if dept is None:
+        return None
+    return dept_stats(
+        session,
+        dept,
+        start_day=date.fromisoformat(data["week_start"]),
+        days=7,
+        now=now,
+        default_tz=default_tz,
+    )

@@ -65,6 +65,7 @@ class Reply:
     departments: tuple[DeptView, ...] = ()
     names: dict[str, str] = field(default_factory=dict)  # user id -> display name, for plain renderers
     locale: str | None = None  # set when the reply must be read in another language than the speaker's
+    stats: Any = None  # handlers.stats.DeptStats for kind "stats"
     scope: str = ""  # for lists: which list, its department and where this page starts
     dept: str | None = None
     offset: int = 0

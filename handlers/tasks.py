@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col
 
 from handlers import notify, people
+from handlers.calendars import Calendars
 from handlers.commands import (
     Assign,
     Comment,
@@ -19,6 +20,7 @@ from handlers.commands import (
     SetDue,
     SetPriority,
     ShowTask,
+    Snooze,
     Watch,
     check_title,
 )
@@ -120,6 +122,7 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         source_link=cmd.source_link,
         created_at=ctx.now,
         updated_at=ctx.now,
+        assigned_at=ctx.now,
     )
     ctx.session.add(task)
     ctx.session.flush()
@@ -284,6 +287,7 @@ def _reassign(ctx: Context, task: Task, new_owner_id: str, *, note: str | None) 
     )
     task.owner_id = new_owner_id
     task.updated_at = ctx.now
+    task.assigned_at = ctx.now  # the new owner's response promise starts now
 
 
 def set_due(ctx: Context, cmd: SetDue) -> Reply:
@@ -479,3 +483,26 @@ def list_tasks(ctx: Context, cmd: ListTasks) -> Reply:
         dept=dept_name,
         offset=max(0, cmd.offset),
     )
+
+
+def snooze(ctx: Context, cmd: Snooze) -> Reply:
+    """Leave a task out of the owner's overdue reminders until the start of their next working day."""
+    task = get_task(ctx, cmd.task_id)
+    require_open(ctx, task)
+    if ctx.actor.user_id != task.owner_id and not is_lead(ctx, task):
+        verb = MOVE_VERB[ctx.actor.locale]["snooze"]
+        raise NotAllowed("not_allowed_move", who=WHO[ctx.actor.locale]["owner"], move=verb, task_id=task.id)
+    cal = Calendars(ctx.session, ctx.config.default_tz).for_person(task.owner_id)
+    tomorrow = datetime.combine(cal.local_date(ctx.now) + timedelta(days=1), time(0), cal.tz)
+    until = cal.next_working_start(tomorrow)
+    assert task.id is not None
+    queries.record_event(
+        session=ctx.session,
+        task_id=task.id,
+        actor_id=ctx.actor.user_id,
+        action="snooze",
+        at=ctx.now,
+        to_value=until.isoformat(),
+    )
+    task.snoozed_until = until
+    return _reply(ctx, "snoozed_ok", task, task_id=task.id, until=until)

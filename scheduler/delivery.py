@@ -45,6 +45,10 @@ class Undeliverable(Exception):
         self.reason = reason
 
 
+class Skip(Exception):
+    """Nothing is left worth sending (e.g. every task it listed was finished meanwhile)."""
+
+
 class Sender(Protocol):
     def send(self, session: Session, row: OutboxMessage) -> None:
         """Deliver one row; raise RetryLater or Undeliverable when it cannot go now."""
@@ -91,6 +95,8 @@ class DeliveryWorker:
                 row.next_attempt_at = now + wait
                 row.last_error = err.reason[:500]
                 log.info("outbox %s: retry in %ss (%s)", row.id, wait.total_seconds(), err.reason)
+            except Skip:
+                row.status = outbox.SUPERSEDED
             except Undeliverable as err:
                 row.status = outbox.FAILED
                 row.last_error = err.reason[:500]

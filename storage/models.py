@@ -21,6 +21,11 @@ class Department(SQLModel, table=True):
     lead_id: str = Field(max_length=32)
     channel_id: str | None = Field(default=None, max_length=32)
     sla_hours: int = Field(default=4)
+    # Working time: zone (else BATON_TIMEZONE), public-holiday country (ISO code) and daily hours.
+    tz: str | None = Field(default=None, max_length=64)
+    country: str | None = Field(default=None, max_length=8)
+    work_start: str = Field(default="09:00", max_length=5)
+    work_end: str = Field(default="18:00", max_length=5)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
@@ -57,6 +62,9 @@ class Task(SQLModel, table=True):
     source_link: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
     updated_at: datetime = Field(sa_column=_instant(nullable=False))
+    # When the current owner got it: response promises run from here, also after a reassignment.
+    assigned_at: datetime | None = Field(default=None, sa_column=_instant())
+    snoozed_until: datetime | None = Field(default=None, sa_column=_instant())
     acknowledged_at: datetime | None = Field(default=None, sa_column=_instant())
     done_at: datetime | None = Field(default=None, sa_column=_instant())
     closed_at: datetime | None = Field(default=None, sa_column=_instant())

@@ -148,10 +148,11 @@ def test_tick_delivers_once_and_dry_run_changes_nothing(tmp_path, capsys, monkey
     assert cli.main(["tick", "--at", at, "--dry-run"]) == 0
     assert cli.main(["tick", "--at", at, "--dry-run"]) == 0
     dry = capsys.readouterr().out.splitlines()
-    assert dry.count(f"2 message(s) due at {at} (dry run: nothing sent)") == 2  # the first changed nothing
+    summary = "0 scheduled message(s) to queue, 2 queued message(s) to deliver (dry run: nothing sent, nothing changed)"
+    assert dry.count(f"At {at}: {summary}") == 2  # the first dry run changed nothing
     assert cli.main(["tick", "--at", at]) == 0
     out = capsys.readouterr().out
-    assert "Delivered 2 message(s)" in out and "[DM → @alice] @rita acknowledged T-1" in out
+    assert "delivered 2 message(s)" in out and "[DM → @alice] @rita acknowledged T-1" in out
     assert cli.main(["tick", "--at", at]) == 0
-    assert "Delivered 0 message(s)" in capsys.readouterr().out
+    assert "delivered 0 message(s)" in capsys.readouterr().out
     assert cli.main(["tick", "--at", "not-a-time"]) == 2

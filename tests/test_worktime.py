@@ -7,7 +7,11 @@ from zoneinfo import ZoneInfo
 
 from handlers.worktime import WorkCalendar, supported_country
 
-SHANGHAI, BERLIN, NEW_YORK = ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+SHANGHAI, BERLIN, NEW_YORK = (
+    ZoneInfo("Asia/Shanghai"),
+    ZoneInfo("Europe/Berlin"),
+    ZoneInfo("America/New_York"),
+)
 CN = WorkCalendar(SHANGHAI, "CN")
 DE = WorkCalendar(BERLIN, "DE")
 

@@ -18,6 +18,7 @@ COMMENT_VIEW = "baton_comment"
 MOVE_ACTION = "task_{move}"
 MOVE_ACTIONS = re.compile(r"^task_(ack|start|done|verify|block|reopen)$")
 REASON_MOVES = frozenset({"block", "reopen", "cancel"})  # these open a form asking why
+SNOOZE_ACTION = "task_snooze"  # from the overdue reminder
 TASK_MENU = "task_menu"  # overflow: value "<op>:<task id>"
 LIST_MORE = "list_more"  # value: JSON {"scope", "dept", "offset"}
 HOME_MORE = "home_more"  # value: JSON {"section", "offset"}

@@ -26,12 +26,13 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack import ids
-from handlers.format import fill, instant
+from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
 from handlers.results import DeptView, Reply, TaskView, Text
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 3000
+MAX_OVERDUE_ROWS = 20  # two blocks each, under the 50-block ceiling
 LIST_ROWS = 40  # leaves room under Slack's 50-block ceiling for the header and "more" line
 PRIORITY_ICON = {
     "urgent": ":red_circle:",
@@ -235,6 +236,9 @@ def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> 
         return payload(dept_blocks(reply.departments, locale), "departments")
     if reply.kind == "form":
         return {"text": t(locale, "form_unavailable")}
+    if reply.kind == "stats" and reply.stats is not None:
+        title = stats_title("stats_title", reply.stats, locale)
+        return payload(stats_blocks(title, reply.stats, locale), title)
     message = text_of(reply.text, locale, tz) if reply.text else ""
     if reply.kind == "task" and reply.task is not None:
         blocks = [
@@ -275,3 +279,39 @@ def card_payload(view: TaskView, *, locale: str, tz: ZoneInfo, moves: list[str])
     open_task = view.status not in ("verified", "cancelled")
     blocks = task_blocks(view, locale, tz, moves=moves, menu=open_task)
     return payload(blocks, f"T-{view.id} {escape(view.title)}")
+
+
+def overdue_payload(
+    views: list[TaskView], moves: dict[int, list[str]], *, locale: str, tz: ZoneInfo, now: datetime
+) -> dict[str, Any]:
+    """One message with every overdue task of its reader, each with Done, Block and Snooze."""
+    message = t(locale, "n_overdue", count=len(views))
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=message))]
+    for view in views[:MAX_OVERDUE_ROWS]:
+        blocks.append(
+            SectionBlock(text=MarkdownTextObject(text=clip(task_line(view, locale, tz, now), SECTION_LIMIT)))
+        )
+        buttons: list[Any] = [
+            ButtonElement(
+                text=t(locale, f"btn_{m}"), action_id=ids.MOVE_ACTION.format(move=m), value=str(view.id)
+            )
+            for m in moves.get(view.id, [])
+            if m in ("done", "block")
+        ]
+        buttons.append(
+            ButtonElement(text=t(locale, "btn_snooze"), action_id=ids.SNOOZE_ACTION, value=str(view.id))
+        )
+        blocks.append(ActionsBlock(block_id=f"overdue_{view.id}", elements=buttons))
+    if len(views) > MAX_OVERDUE_ROWS:
+        hidden = len(views) - MAX_OVERDUE_ROWS
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(locale, "list_more", count=hidden))]))
+    return payload(blocks, message)
+
+
+def stats_blocks(title: str, stats: Any, locale: str) -> list[Block]:
+    lines = stats_lines(stats, locale=locale, escape=escape)
+    return [SectionBlock(text=MarkdownTextObject(text=clip(title + "\n" + "\n".join(lines), SECTION_LIMIT)))]
+
+
+def stats_title(key: str, stats: Any, locale: str) -> str:
+    return t(locale, key, dept=escape(stats.dept), start=stats.start.isoformat(), end=stats.end.isoformat())

@@ -8,22 +8,30 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from bot.slack.directory import SlackDirectory
 from bot.slack.home_view import home_view
-from bot.slack.render import card_payload, notice_payload, text_of
+from bot.slack.render import (
+    card_payload,
+    notice_payload,
+    overdue_payload,
+    payload,
+    stats_blocks,
+    stats_title,
+    text_of,
+)
 from handlers.clock import Clock
 from handlers.home import build_home
 from handlers.lifecycle import moves_for
-from handlers.notices import notice
+from handlers.notices import digest, notice, overdue_tasks
 from handlers.people import reader_locale, refresh_member, zone
 from handlers.results import Text
 from handlers.tasks import viewer_moves
 from handlers.views import task_view
-from scheduler.delivery import RetryLater, Undeliverable
+from scheduler.delivery import RetryLater, Skip, Undeliverable
 from storage import outbox
-from storage.models import Member, OutboxMessage, Task
+from storage.models import Department, Member, OutboxMessage, Task
 
 log = logging.getLogger("baton.slack")
 
@@ -63,6 +71,7 @@ class SlackSender:
             "refresh": self._refresh,
             "home": self._home,
             "ephemeral": self._ephemeral,
+            "post": self._post,
         }
         try:
             kinds[row.kind](session, row)
@@ -88,15 +97,56 @@ class SlackSender:
 
     def _dm(self, session: Session, row: OutboxMessage) -> None:
         reader = self._reader(session, row.recipient)
+        if row.event == "overdue":
+            body = self._overdue_payload(session, reader, row)
+            answer = self.client.chat_postMessage(channel=row.recipient, **body)
+            row.sent_channel, row.sent_ts = str(answer["channel"]), str(answer["ts"])
+            return
         answer = self.client.chat_postMessage(channel=row.recipient, **self._dm_payload(session, row, reader))
         row.sent_channel, row.sent_ts = str(answer["channel"]), str(answer["ts"])
+
+    def _overdue_payload(
+        self, session: Session, reader: Member, row: OutboxMessage | None = None
+    ) -> dict[str, Any]:
+        views = overdue_tasks(session, row, now=self.clock()) if row is not None else []
+        if not views:
+            raise Skip()
+        is_admin = reader.is_admin or reader.user_id in self.admins
+        moves = {}
+        for view in views:
+            task = session.get(Task, view.id)
+            if task is not None:
+                moves[view.id] = viewer_moves(session, task, user_id=reader.user_id, is_admin=is_admin)
+        locale, tz = reader_locale(reader), zone(reader.tz, self.default_tz)
+        return overdue_payload(views, moves, locale=locale, tz=tz, now=self.clock())
+
+    def _post(self, session: Session, row: OutboxMessage) -> None:
+        """A channel message that is not a task card: a far-overdue alert or the weekly digest."""
+        dept = session.exec(select(Department).where(Department.channel_id == row.recipient)).first()
+        lead = session.get(Member, dept.lead_id) if dept else None
+        locale, tz = reader_locale(lead), zone(dept.tz if dept else None, self.default_tz)
+        if row.event == "digest":
+            stats = digest(session, row, now=self.clock(), default_tz=self.default_tz)
+            if stats is None:
+                raise Skip()
+            title = stats_title("n_digest", stats, locale)
+            self.client.chat_postMessage(
+                channel=row.recipient, **payload(stats_blocks(title, stats, locale), title)
+            )
+            return
+        text, view = notice(session, row, locale=locale)
+        body = notice_payload(text, view, locale=locale, tz=tz, note=None, moves=[])
+        self.client.chat_postMessage(channel=row.recipient, **body)
 
     def _refresh(self, session: Session, row: OutboxMessage) -> None:
         original = session.get(OutboxMessage, json.loads(row.data)["outbox_id"])
         if original is None or not original.sent_ts or not original.sent_channel:
             raise Undeliverable("nothing to refresh")
         reader = self._reader(session, original.recipient)
-        body = self._dm_payload(session, original, reader)
+        if original.event == "overdue":
+            body = self._overdue_payload(session, reader, original)
+        else:
+            body = self._dm_payload(session, original, reader)
         self.client.chat_update(channel=original.sent_channel, ts=original.sent_ts, **body)
 
     def _card(self, session: Session, row: OutboxMessage) -> None:

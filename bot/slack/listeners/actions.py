@@ -12,7 +12,7 @@ from bot.slack import ids
 from bot.slack.forms import assign_form, comment_form, due_form, reason_form
 from bot.slack.listeners.common import actor_of, after_interaction, where_pressed
 from bot.slack.render import reply_payload
-from handlers.commands import DeptRef, ListTasks, Move, Watch
+from handlers.commands import DeptRef, ListTasks, Move, Snooze, Watch
 from handlers.runner import run_command
 from handlers.surfaces import request_home
 
@@ -51,6 +51,12 @@ def register(app: App, baton: Baton) -> None:
             open_form(client, body, reason_form(actor.locale, move, task_id), place)
             return
         run(actor, Move(move=move, task_id=task_id, pressed=True), place)
+
+    @app.action(ids.SNOOZE_ACTION)
+    def on_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        actor, place = actor_of(baton, body["user"]), where_pressed(body)
+        run(actor, Snooze(task_id=int(action["value"])), place)
 
     @app.action(ids.TASK_MENU)
     def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:

@@ -1,0 +1,53 @@
+"""Whose working time applies: a person's zone with their department's holidays and hours."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import time
+
+from sqlmodel import Session, col, select
+
+from handlers.people import zone
+from handlers.worktime import WorkCalendar
+from storage.models import Department, Member
+
+
+def _clock(value: str, fallback: time) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return fallback
+
+
+class Calendars:
+    """Calendars for departments and people, loaded in batches and cached for one sweep."""
+
+    def __init__(self, session: Session, default_tz: str) -> None:
+        self.session = session
+        self.default_tz = default_tz
+        self.departments = {d.id: d for d in session.exec(select(Department)).all()}
+        self.members: dict[str, Member] = {}
+
+    def load_people(self, user_ids: Iterable[str]) -> None:
+        wanted = {u for u in user_ids if u not in self.members}
+        if wanted:
+            rows = self.session.exec(select(Member).where(col(Member.user_id).in_(wanted))).all()
+            self.members.update({m.user_id: m for m in rows})
+
+    def for_department(self, dept: Department | None) -> WorkCalendar:
+        if dept is None:
+            return WorkCalendar(zone(None, self.default_tz))
+        return WorkCalendar(
+            tz=zone(dept.tz, self.default_tz),
+            country=dept.country,
+            start=_clock(dept.work_start, time(9)),
+            end=_clock(dept.work_end, time(18)),
+        )
+
+    def for_person(self, user_id: str) -> WorkCalendar:
+        self.load_people([user_id])
+        member = self.members.get(user_id)
+        dept = self.departments.get(member.department_id) if member and member.department_id else None
+        base = self.for_department(dept)
+        tz = zone(member.tz, "") if member and member.tz else base.tz
+        return WorkCalendar(tz=tz, country=base.country, start=base.start, end=base.end)

@@ -1,0 +1,76 @@
+"""One sweep: plan what is due at an instant and queue what was not queued before.
+
+The outbox's unique dedupe key decides "already sent", not memory: rows are inserted with
+ON CONFLICT DO NOTHING, so two schedulers sweeping the same instant queue each message once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from handlers.reminders import Planned, plan
+from storage import outbox
+from storage.db import unit_of_work
+from storage.models import OutboxMessage
+
+log = logging.getLogger("baton.scheduler")
+CHUNK = 500
+
+
+def _known_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    known: set[str] = set()
+    for i in range(0, len(keys), CHUNK):
+        chunk = list(keys[i : i + CHUNK])
+        rows = session.exec(select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_(chunk)))
+        known.update(k for k in rows.all() if k)
+    return known
+
+
+def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> None:
+    rows = [
+        {
+            "kind": p.kind,
+            "recipient": p.recipient,
+            "task_id": p.task_id,
+            "event": p.event,
+            "data": json.dumps(p.data, ensure_ascii=False),
+            "status": outbox.PENDING,
+            "attempts": 0,
+            "dedupe_key": p.key,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for p in planned
+    ]
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    for i in range(0, len(rows), CHUNK):
+        stmt = (
+            insert(OutboxMessage)
+            .values(rows[i : i + CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        session.execute(stmt)
+
+
+def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = False) -> list[Planned]:
+    """Queue every scheduled message due at `now` that is not queued yet; returns those planned anew."""
+    with unit_of_work(engine) as session:
+        planned = plan(session, now=now, default_tz=default_tz)
+        unique = list({p.key: p for p in planned}.values())
+        known = _known_keys(session, [p.key for p in unique])
+        fresh = [p for p in unique if p.key not in known]
+        if dry_run:
+            session.rollback()
+            return fresh
+        if fresh:
+            _insert_new(session, fresh, now)
+            log.info("sweep at %s queued %d message(s)", now.isoformat(), len(fresh))
+    return fresh
