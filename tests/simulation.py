@@ -1,0 +1,135 @@
+"""A company on a clock: sweeps every 15 minutes, people acting at set instants, every delivery recorded."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from handlers.clock import FixedClock
+from handlers.context import Config
+from handlers.runner import identify, run_task_text
+from scheduler.delivery import DeliveryWorker
+from scheduler.sweep import sweep
+from storage.db import unit_of_work
+from storage.models import Department, Member, OutboxMessage
+
+STEP = timedelta(minutes=15)
+CONFIG = Config(admins=frozenset({"U_ADMIN"}), default_tz="UTC")
+
+# name: (department, time zone); the first person named in a department leads it.
+PEOPLE = {
+    "alice": ("sales", "Asia/Shanghai"),
+    "pete": ("production", "Asia/Shanghai"),
+    "paul": ("production", "Asia/Shanghai"),
+    "quinn": ("qa", "Europe/Berlin"),
+    "quentin": ("qa", "Europe/Berlin"),
+    "rita": ("procurement", "America/New_York"),
+    "raj": ("procurement", "America/New_York"),
+}
+DEPARTMENTS = {  # name: (zone, holiday country, response promise in hours, channel)
+    "sales": ("Asia/Shanghai", "CN", 4, None),
+    "production": ("Asia/Shanghai", "CN", 4, "C_PROD"),
+    "qa": ("Europe/Berlin", "DE", 2, "C_QA"),
+    "procurement": ("America/New_York", "US", 8, None),
+}
+CHANNEL_ZONES = {"C_PROD": "Asia/Shanghai", "C_QA": "Europe/Berlin"}
+
+
+def uid(name: str) -> str:
+    return f"U_{name.upper()}"
+
+
+def seed(engine: Engine, now: datetime) -> None:
+    with unit_of_work(engine) as session:
+        ids = {}
+        for name, (tz, country, sla, channel) in DEPARTMENTS.items():
+            lead = next(p for p, (d, _) in PEOPLE.items() if d == name)
+            dept = Department(
+                name=name,
+                lead_id=uid(lead),
+                channel_id=channel,
+                sla_hours=sla,
+                tz=tz,
+                country=country,
+                created_at=now,
+            )
+            session.add(dept)
+            session.flush()
+            ids[name] = dept.id
+        for person, (dept_name, tz) in PEOPLE.items():
+            session.add(
+                Member(
+                    user_id=uid(person),
+                    name=person,
+                    department_id=ids[dept_name],
+                    tz=tz,
+                    locale="en-US",
+                    profile_checked_at=now,
+                )
+            )
+
+
+@dataclass
+class Recorder:
+    """A Sender that remembers what it would have sent, and when."""
+
+    clock: Callable[[], datetime]
+    sent: list[tuple[datetime, str, str, int | None]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def send(self, session: Session, row: OutboxMessage) -> None:
+        with self.lock:
+            self.sent.append((self.clock(), row.recipient, row.event or row.kind, row.task_id))
+
+    def table(self, *, kinds_to_skip: tuple[str, ...] = ("card",)) -> list[str]:
+        """Each delivery as 'Sun 09-20 11:00 paul ack_nudge T-1', in the recipient's own zone."""
+        zones = {uid(p): tz for p, (_, tz) in PEOPLE.items()} | CHANNEL_ZONES
+        names = {uid(p): p for p in PEOPLE} | {c: f"#{c[2:].lower()}" for c in CHANNEL_ZONES}
+        rows = []
+        for at, recipient, event, task_id in self.sent:
+            if event in kinds_to_skip:
+                continue
+            local = at.astimezone(ZoneInfo(zones.get(recipient, "UTC")))
+            subject = f" T-{task_id}" if task_id else ""
+            rows.append(f"{local:%a %m-%d %H:%M} {names.get(recipient, recipient)} {event}{subject}")
+        return rows
+
+
+class Company:
+    def __init__(self, engine: Engine, clock: FixedClock, recorder: Recorder) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.recorder = recorder
+        self.worker = DeliveryWorker(engine, recorder, clock)
+
+    def act(self, who: str, text: str) -> None:
+        actor = identify(
+            self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=self.clock
+        )
+        outcome = run_task_text(
+            self.engine,
+            text=text,
+            actor=actor,
+            channel_id="C_GENERAL",
+            escaped=False,
+            config=CONFIG,
+            clock=self.clock,
+        )
+        assert outcome.ok, (who, text, outcome.reply.text)
+
+    def run(self, start: datetime, end: datetime, script: dict[datetime, list[tuple[str, str]]]) -> None:
+        """Sweep and deliver every STEP from start to end, doing each scripted action at its instant."""
+        at = start
+        while at < end:
+            self.clock.set(at)
+            for who, text in script.get(at, []):
+                self.act(who, text)
+            sweep(self.engine, now=at, default_tz=CONFIG.default_tz)
+            self.worker.deliver_due()
+            at += STEP
