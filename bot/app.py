@@ -6,6 +6,7 @@ Nothing happens at import.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -33,11 +34,19 @@ class Baton:
     directory: Directory | None
     worker: DeliveryWorker
     bolt: App | None = None
+    scheduler: Any = None
 
-    def start(self) -> None:
+    def start(self, *, with_scheduler: bool = False) -> None:
         self.worker.start()
+        if with_scheduler:
+            from scheduler.jobs import start_scheduler
+
+            self.scheduler = start_scheduler(self.engine, self.worker, self.clock, self.config.default_tz)
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)  # a sweep in progress finishes first
+            self.scheduler = None
         self.worker.stop()
         self.engine.dispose()
 

@@ -9,12 +9,12 @@ from sqlmodel import Session
 from storage import queries
 from storage.models import Department, Member
 
-# (department, lead, people, response promise in hours, time zone)
+# (department, lead, people, response promise in hours, time zone, public holidays)
 COMPANY = [
-    ("sales", "alice", ["sam"], 4, "Asia/Shanghai"),
-    ("production", "pete", ["paul", "pia"], 4, "Asia/Shanghai"),
-    ("qa", "quinn", ["qiang"], 2, "Europe/Berlin"),
-    ("procurement", "rita", ["raj"], 8, "America/New_York"),
+    ("sales", "alice", ["sam"], 4, "Asia/Shanghai", "CN"),
+    ("production", "pete", ["paul", "pia"], 4, "Asia/Shanghai", "CN"),
+    ("qa", "quinn", ["qiang"], 2, "Europe/Berlin", "DE"),
+    ("procurement", "rita", ["raj"], 8, "America/New_York", "US"),
 ]
 ADMIN = "alice"
 
@@ -27,9 +27,15 @@ def seed(session: Session, *, now: datetime) -> bool:
     """Create the demo company once; returns False when it is already there."""
     if queries.department_named(session=session, name=COMPANY[0][0]) is not None:
         return False
-    for dept_name, lead, staff, sla, tz in COMPANY:
+    for dept_name, lead, staff, sla, tz, country in COMPANY:
         dept = Department(
-            name=dept_name, lead_id=user_id(lead), channel_id=f"#{dept_name}", sla_hours=sla, created_at=now
+            name=dept_name,
+            lead_id=user_id(lead),
+            channel_id=f"#{dept_name}",
+            sla_hours=sla,
+            tz=tz,
+            country=country,
+            created_at=now,
         )
         session.add(dept)
         session.flush()
