@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from datetime import datetime, timedelta
@@ -18,13 +19,14 @@ from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
 from handlers.notices import digest, notice, overdue_tasks
 from handlers.people import reader_locale, zone
-from handlers.runner import identify, run_task_text
+from handlers.runner import identify, run_standup_text, run_task_text
+from handlers.standups import summary as standup_summary
 from handlers.views import people_in, task_view
 from scheduler.delivery import Skip, Undeliverable
 from scheduler.sweep import sweep
 from storage import outbox, queries
 from storage.db import unit_of_work
-from storage.models import Member, OutboxMessage, Task
+from storage.models import Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
 
 CONSOLE_USER = "U_CONSOLE"
 TICK_STEP = timedelta(minutes=15)
@@ -32,6 +34,7 @@ MAX_STEPPED = timedelta(days=31)
 HELP = """Type what you would type in Slack, e.g. `/task new Check the seals @pete due:friday`.
   as @name          speak as someone else (`who` lists people)
   in #channel       the channel you are typing in (default #general)
+  /standup …        stand-ups, e.g. `/standup setup at 09:30`, `/standup answer done | planned | blockers`
   tick [+2h|ISO]    move the clock and run what is due (`tick` alone: now)
   who               people and departments
   quit              leave (Ctrl-D works too)"""
@@ -72,6 +75,17 @@ class ConsoleSender:
         person = session.get(Member, row.recipient)
         locale = reader_locale(person)
         tz = zone(person.tz if person else None, self.default_tz)
+        if row.event == "standup_prompt":
+            run = session.get(StandupRun, json.loads(row.data or "{}").get("run_id"))
+            standup = session.get(Standup, run.standup_id) if run else None
+            if run is None or standup is None or run.closed:
+                raise Skip()
+            lines = [
+                t(locale, "standup_prompt", channel=standup.channel_id),
+                t(locale, "standup_prompt_console"),
+            ]
+            self._print(f"[DM → @{person.name if person else row.recipient}]", lines)
+            return
         if row.event == "overdue":
             views = overdue_tasks(session, row, now=self.now())
             if not views:
@@ -88,7 +102,65 @@ class ConsoleSender:
         who = person.name if person else row.recipient
         self._print(f"[DM → @{who}]", notice_lines(text, view, names, locale=locale, tz=tz, note=row.note))
 
+    def _standup(self, session: Session, row: OutboxMessage) -> None:
+        data = json.loads(row.data or "{}")
+        run = session.get(StandupRun, data.get("run_id"))
+        standup = session.get(Standup, run.standup_id) if run else None
+        if run is None or standup is None:
+            raise Skip()
+        locale = reader_locale(session.get(Member, standup.created_by))
+        if row.event == "standup_open":
+            run.thread_ts = f"console-{row.id}"
+            opening = t(locale, "standup_open", day=run.day, close=standup.close_time).replace("*", "")
+            self._print(f"[{row.recipient}]", [opening])
+            return
+        head = f"[{row.recipient} › stand-up {run.day}]"
+        if row.event == "standup_summary":
+            found = standup_summary(session, run)
+            names = queries.member_names(
+                session=session,
+                user_ids=[*found.answered, *found.missing, *found.away, *(b.user_id for b in found.blockers)],
+            )
+
+            def who(users: tuple[str, ...]) -> str:
+                return ", ".join("@" + names.get(u, u) for u in users)
+
+            total = len(found.answered) + len(found.missing)
+            lines = [
+                t(locale, "standup_summary", day=run.day, count=len(found.answered), total=total).replace(
+                    "*", ""
+                )
+            ]
+            if found.missing:
+                lines.append(t(locale, "standup_missing_list", names=who(found.missing)))
+            if found.away:
+                lines.append(t(locale, "standup_away_list", names=who(found.away)))
+            for b in found.blockers:
+                target = f" → #{b.unblock_dept}" if b.unblock_dept else ""
+                lines.append(
+                    t(locale, "standup_blocker_line", name=names.get(b.user_id, b.user_id), text=b.text)
+                    + target
+                )
+            self._print(head, lines)
+            return
+        answer = session.get(StandupAnswer, (run.id, data.get("user_id")))
+        if answer is None:
+            raise Skip()
+        name = queries.member_names(session=session, user_ids=[answer.user_id]).get(answer.user_id, "")
+        text = t(
+            locale,
+            "standup_answer_post",
+            name=name,
+            done=answer.done or "—",
+            planned=answer.planned or "—",
+            blockers=answer.blockers or "—",
+        )
+        self._print(head, text.replace("*", "").splitlines())
+
     def _post(self, session: Session, row: OutboxMessage) -> None:
+        if row.event.startswith("standup_"):
+            self._standup(session, row)
+            return
         locale = "en"
         if row.event == "digest":
             stats = digest(session, row, now=self.now(), default_tz=self.default_tz)
@@ -97,7 +169,7 @@ class ConsoleSender:
             title = t(
                 locale, "n_digest", dept=stats.dept, start=stats.start.isoformat(), end=stats.end.isoformat()
             )
-            self._print(f"[{row.recipient}]", [title, *stats_lines(stats, locale=locale)])
+            self._print(f"[{row.recipient}]", [title.replace("*", ""), *stats_lines(stats, locale=locale)])
             return
         text, _view = notice(session, row, locale=locale)
         self._print(f"[{row.recipient}]", [fill(text, locale=locale, tz=zone(None, self.default_tz))])
@@ -159,11 +231,13 @@ class Console:
             self._tick(m[1])
         elif line.startswith("/task"):
             self._task(line[len("/task") :].strip())
+        elif line.startswith("/standup"):
+            self._task(line[len("/standup") :].strip(), standup=True)
         else:
             self.say("I don't know that. Type `help`.")
         return True
 
-    def _task(self, text: str) -> None:
+    def _task(self, text: str, *, standup: bool = False) -> None:
         actor = identify(
             self.baton.engine,
             user_id=self.user_id,
@@ -172,7 +246,8 @@ class Console:
             config=self.config,
             clock=self.clock,
         )
-        outcome = run_task_text(
+        run = run_standup_text if standup else run_task_text
+        outcome = run(
             self.baton.engine,
             text=text,
             actor=actor,

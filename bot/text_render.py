@@ -88,6 +88,16 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
             )
     elif reply.kind == "form":
         lines.append(t(locale, "form_unavailable"))
+    elif reply.kind == "standup_report" and reply.stats is not None:
+        s = reply.stats
+        total = len(s.answered) + len(s.missing)
+        lines.append(
+            t(locale, "standup_summary", day=s.day, count=len(s.answered), total=total).replace("*", "")
+        )
+        lines += [
+            f"  {t(locale, 'standup_blocker_line', name=reply.names.get(b.user_id, b.user_id), text=b.text)}"
+            for b in s.blockers
+        ]
     elif reply.kind == "stats" and reply.stats is not None:
         s = reply.stats
         lines.append(t(locale, "stats_title", dept=s.dept, start=s.start.isoformat(), end=s.end.isoformat()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import departments, preferences, stats, tasks
+from handlers import departments, preferences, standups, stats, tasks
 from handlers.commands import (
     Assign,
     Comment,
@@ -30,6 +30,17 @@ from handlers.commands import (
 )
 from handlers.context import Context
 from handlers.results import Reply, Text
+from handlers.standup_commands import (
+    StandupAnswerText,
+    StandupAway,
+    StandupCommand,
+    StandupHelp,
+    StandupNow,
+    StandupPeople,
+    StandupReport,
+    StandupSetup,
+    StandupStop,
+)
 
 _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     NewTask: tasks.file_task,
@@ -51,8 +62,16 @@ _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     SetLanguage: preferences.set_language,
     Stats: stats.stats,
     Snooze: tasks.snooze,
+    StandupSetup: standups.setup,
+    StandupPeople: standups.change_people,
+    StandupAway: standups.away,
+    StandupNow: standups.run_now,
+    StandupReport: standups.report,
+    StandupStop: standups.stop,
+    StandupAnswerText: standups.answer,
+    StandupHelp: lambda _ctx, _cmd: Reply(kind="help", text=Text("standup_help")),
 }
 
 
-def handle(ctx: Context, command: TaskCommand) -> Reply:
+def handle(ctx: Context, command: TaskCommand | StandupCommand) -> Reply:
     return _ROUTES[type(command)](ctx, command)

@@ -8,16 +8,22 @@ down is planned at the next sweep, once.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, or_, select
 
+from handlers import standups
 from handlers.calendars import Calendars
 from handlers.lifecycle import ACTIVE, Priority, Status
 from handlers.worktime import WorkCalendar
-from storage.models import Department, Task
+from storage.models import Department, Standup, StandupRun, Task
+
+log = logging.getLogger("baton.scheduler")
+_MISSED_LOGGED: set[tuple[int | None, date]] = set()  # only so the log line appears once per process
 
 DUE_SOON_HOURS = 24
 DUE_SOON_URGENT_HOURS = 2
@@ -212,8 +218,8 @@ class Planner:
                 continue
             local = self.now.astimezone(cal.tz)
             monday = local.date() - timedelta(days=local.weekday())
-            if dept.created_at.astimezone(cal.tz).date() >= monday:
-                continue  # it did not exist last week: nothing to report
+            if dept.created_at.astimezone(cal.tz).date() >= monday or not self._has_tasks(dept, monday, cal):
+                continue  # nothing to report: it did not exist, or nobody ever filed anything with it
             last_monday = monday - timedelta(days=7)
             year, week, _ = last_monday.isocalendar()
             self.add(
@@ -227,9 +233,82 @@ class Planner:
                 )
             )
 
+    def _has_tasks(self, dept: Department, monday: date, cal: WorkCalendar) -> bool:
+        start_of_week = datetime.combine(monday, datetime.min.time(), cal.tz)
+        stmt = select(Task.id).where(
+            or_(Task.owning_department_id == dept.id, Task.requesting_department_id == dept.id),
+            col(Task.created_at) < start_of_week,
+        )
+        return self.session.exec(stmt.limit(1)).first() is not None
+
+    def standups(self) -> None:
+        """Open today's thread at the set time, prompt each participant, post the summary at closing."""
+        for standup in self.session.exec(select(Standup).where(col(Standup.active))).all():
+            day = self.now.astimezone(ZoneInfo(standup.tz)).date()
+            if not standups.is_standup_day(standup, day):
+                continue
+            opens, closes = standups.window(standup, day)
+            if opens <= self.now < closes:
+                run = standups.open_run(self.session, standup, day, opens_at=opens, closes_at=closes)
+                if not run.closed:
+                    self._opening(standup, run)
+            elif (
+                self.now >= closes and not self._ran(standup, day) and (standup.id, day) not in _MISSED_LOGGED
+            ):
+                _MISSED_LOGGED.add((standup.id, day))
+                log.info(
+                    "stand-up %s for %s skipped: its closing time passed while Baton was down",
+                    standup.channel_id,
+                    day,
+                )
+        due = select(StandupRun).where(
+            col(StandupRun.closed).is_(False), col(StandupRun.closes_at) <= self.now
+        )
+        for run in self.session.exec(due).all():
+            standup = self.session.get(Standup, run.standup_id)
+            run.closed = True
+            if standup is not None:
+                self.add(
+                    Planned(
+                        f"standup_summary:{run.id}",
+                        "post",
+                        standup.channel_id,
+                        "standup_summary",
+                        None,
+                        {"run_id": run.id},
+                    )
+                )
+
+    def _ran(self, standup: Standup, day: date) -> bool:
+        stmt = select(StandupRun.id).where(
+            StandupRun.standup_id == standup.id, StandupRun.day == day.isoformat()
+        )
+        return self.session.exec(stmt).first() is not None
+
+    def _opening(self, standup: Standup, run: StandupRun) -> None:
+        assert standup.id is not None
+        self.add(
+            Planned(
+                f"standup_open:{run.id}", "post", standup.channel_id, "standup_open", None, {"run_id": run.id}
+            )
+        )
+        for p in standups.participants(self.session, standup.id):
+            if p.away_until is None or p.away_until <= self.now:
+                self.add(
+                    Planned(
+                        f"standup_prompt:{run.id}:{p.user_id}",
+                        "dm",
+                        p.user_id,
+                        "standup_prompt",
+                        None,
+                        {"run_id": run.id},
+                    )
+                )
+
 
 def plan(session: Session, *, now: datetime, default_tz: str) -> list[Planned]:
     planner = Planner(session, now=now, default_tz=default_tz)
+    planner.standups()
     planner.acknowledgement_promises()
     planner.due_soon()
     planner.overdue()

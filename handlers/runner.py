@@ -14,6 +14,7 @@ from handlers.dispatch import handle
 from handlers.errors import BatonError
 from handlers.people import actor_for
 from handlers.results import Reply, Text
+from handlers.standup_commands import StandupCommand, parse_standup_command
 from storage.db import unit_of_work
 
 
@@ -55,7 +56,7 @@ def refused(refusal: BatonError, actor: Actor) -> Outcome:
 def run_command(
     engine: Engine,
     *,
-    command: TaskCommand,
+    command: TaskCommand | StandupCommand,
     actor: Actor,
     channel_id: str | None,
     config: Config,
@@ -84,6 +85,26 @@ def run_task_text(
     """Parse and handle `/task <text>`."""
     try:
         command = parse_task_command(text, escaped=escaped)
+    except BatonError as refusal:
+        return refused(refusal, actor)
+    return run_command(
+        engine, command=command, actor=actor, channel_id=channel_id, config=config, clock=clock
+    )
+
+
+def run_standup_text(
+    engine: Engine,
+    *,
+    text: str,
+    actor: Actor,
+    channel_id: str | None,
+    escaped: bool,
+    config: Config,
+    clock: Clock,
+) -> Outcome:
+    """Parse and handle `/standup <text>`."""
+    try:
+        command = parse_standup_command(text, escaped=escaped)
     except BatonError as refusal:
         return refused(refusal, actor)
     return run_command(

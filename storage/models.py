@@ -128,3 +128,50 @@ class OutboxMessage(SQLModel, table=True):
     # Where a sent message landed, so a button pressed on it can update it in place.
     sent_channel: str | None = Field(default=None, max_length=32)
     sent_ts: str | None = Field(default=None, max_length=32)
+
+
+class Standup(SQLModel, table=True):
+    """A daily stand-up in one channel (SPEC §4)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: str = Field(max_length=32, unique=True)
+    at_time: str = Field(max_length=5)  # "09:30", local to tz
+    close_time: str = Field(max_length=5)
+    tz: str = Field(max_length=64)
+    days: str = Field(default="0,1,2,3,4", max_length=20)  # weekdays, Monday = 0
+    country: str | None = Field(default=None, max_length=8)
+    active: bool = Field(default=True)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class StandupParticipant(SQLModel, table=True):
+    standup_id: int = Field(foreign_key="standup.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=32)
+    away_until: datetime | None = Field(default=None, sa_column=_instant())
+
+
+class StandupRun(SQLModel, table=True):
+    """One day's stand-up: its thread, and whether it has closed."""
+
+    __table_args__ = (UniqueConstraint("standup_id", "day", name="uq_standup_run_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    standup_id: int = Field(foreign_key="standup.id", index=True)
+    day: str = Field(max_length=10)  # local date, ISO
+    opens_at: datetime = Field(sa_column=_instant(nullable=False))
+    closes_at: datetime = Field(sa_column=_instant(nullable=False))
+    thread_ts: str | None = Field(default=None, max_length=32)
+    closed: bool = Field(default=False)
+
+
+class StandupAnswer(SQLModel, table=True):
+    run_id: int = Field(foreign_key="standuprun.id", primary_key=True)
+    user_id: str = Field(primary_key=True, max_length=32)
+    done: str = Field(default="", max_length=3000)
+    planned: str = Field(default="", max_length=3000)
+    blockers: str = Field(default="", max_length=3000)
+    unblock_user: str | None = Field(default=None, max_length=32)
+    unblock_dept: str | None = Field(default=None, max_length=80)
+    answered_at: datetime = Field(sa_column=_instant(nullable=False))
+    posted_ts: str | None = Field(default=None, max_length=32)  # the answer's message in the thread

@@ -60,6 +60,8 @@ def new_task_form(
     metadata: dict[str, Any],
     title: str = "",
     details: str = "",
+    owner: str | None = None,
+    dept: str | None = None,
 ) -> dict[str, Any]:
     dept_options = [Option(value=d.name, text=clip(f"#{d.name}", 75)) for d in departments[:100]]
     blocks: list[Block] = [
@@ -86,7 +88,7 @@ def new_task_form(
             label=_text(locale, "f_owner"),
             optional=True,
             hint=_text(locale, "f_owner_hint", 2000),
-            element=UserSelectElement(action_id=ids.F_OWNER),
+            element=UserSelectElement(action_id=ids.F_OWNER, initial_user=owner),
         ),
     ]
     if dept_options:
@@ -95,7 +97,11 @@ def new_task_form(
                 block_id=ids.F_DEPT,
                 label=_text(locale, "f_dept"),
                 optional=True,
-                element=StaticSelectElement(action_id=ids.F_DEPT, options=dept_options),
+                element=StaticSelectElement(
+                    action_id=ids.F_DEPT,
+                    options=dept_options,
+                    initial_option=next((o for o in dept_options if o.value == dept), None),
+                ),
             )
         )
     priorities = [Option(value=p, text=t(locale, f"priority_{p}")) for p in PRIORITIES]

@@ -236,6 +236,10 @@ def reply_payload(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> 
         return payload(dept_blocks(reply.departments, locale), "departments")
     if reply.kind == "form":
         return {"text": t(locale, "form_unavailable")}
+    if reply.kind == "standup_report" and reply.stats is not None:
+        from bot.slack.standup_render import summary_payload
+
+        return summary_payload(reply.stats, reply.names, locale)
     if reply.kind == "stats" and reply.stats is not None:
         title = stats_title("stats_title", reply.stats, locale)
         return payload(stats_blocks(title, reply.stats, locale), title)

@@ -21,17 +21,20 @@ from bot.slack.render import (
     stats_title,
     text_of,
 )
+from bot.slack.standup_render import answer_payload, open_payload, prompt_payload, summary_payload
 from handlers.clock import Clock
 from handlers.home import build_home
 from handlers.lifecycle import moves_for
 from handlers.notices import digest, notice, overdue_tasks
 from handlers.people import reader_locale, refresh_member, zone
 from handlers.results import Text
+from handlers.standups import summary as standup_summary
 from handlers.tasks import viewer_moves
 from handlers.views import task_view
 from scheduler.delivery import RetryLater, Skip, Undeliverable
 from storage import outbox
-from storage.models import Department, Member, OutboxMessage, Task
+from storage.models import Department, Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
+from storage.queries import member_names
 
 log = logging.getLogger("baton.slack")
 
@@ -97,6 +100,15 @@ class SlackSender:
 
     def _dm(self, session: Session, row: OutboxMessage) -> None:
         reader = self._reader(session, row.recipient)
+        if row.event == "standup_prompt":
+            run = session.get(StandupRun, json.loads(row.data or "{}").get("run_id"))
+            standup = session.get(Standup, run.standup_id) if run else None
+            if run is None or standup is None or run.closed:
+                raise Skip()
+            assert run.id is not None
+            body = prompt_payload(standup.channel_id, run.id, reader_locale(reader))
+            self.client.chat_postMessage(channel=row.recipient, **body)
+            return
         if row.event == "overdue":
             body = self._overdue_payload(session, reader, row)
             answer = self.client.chat_postMessage(channel=row.recipient, **body)
@@ -120,8 +132,48 @@ class SlackSender:
         locale, tz = reader_locale(reader), zone(reader.tz, self.default_tz)
         return overdue_payload(views, moves, locale=locale, tz=tz, now=self.clock())
 
+    def _standup(self, session: Session, row: OutboxMessage) -> None:
+        """The thread parent, an answer in the thread (updated when changed), the closing summary."""
+        data = json.loads(row.data or "{}")
+        run = session.get(StandupRun, data.get("run_id"))
+        standup = session.get(Standup, run.standup_id) if run else None
+        if run is None or standup is None:
+            raise Skip()
+        locale = reader_locale(session.get(Member, standup.created_by))
+        if row.event == "standup_open":
+            answer = self.client.chat_postMessage(
+                channel=row.recipient, **open_payload(run.day, standup.close_time, locale)
+            )
+            run.thread_ts = str(answer["ts"])
+            return
+        if not run.thread_ts:
+            raise RetryLater("the stand-up thread is not posted yet", retry_after=5)
+        if row.event == "standup_summary":
+            summary = standup_summary(session, run)
+            names = member_names(session=session, user_ids=[b.user_id for b in summary.blockers])
+            self.client.chat_postMessage(
+                channel=row.recipient,
+                thread_ts=run.thread_ts,
+                reply_broadcast=True,
+                **summary_payload(summary, names, locale),
+            )
+            return
+        answer_row = session.get(StandupAnswer, (run.id, data.get("user_id")))
+        if answer_row is None:
+            raise Skip()
+        name = member_names(session=session, user_ids=[answer_row.user_id]).get(answer_row.user_id, "")
+        body = answer_payload(name, answer_row, locale)
+        if answer_row.posted_ts:
+            self.client.chat_update(channel=row.recipient, ts=answer_row.posted_ts, **body)
+        else:
+            posted = self.client.chat_postMessage(channel=row.recipient, thread_ts=run.thread_ts, **body)
+            answer_row.posted_ts = str(posted["ts"])
+
     def _post(self, session: Session, row: OutboxMessage) -> None:
-        """A channel message that is not a task card: a far-overdue alert or the weekly digest."""
+        """A channel message that is not a task card: stand-ups, a far-overdue alert, the weekly digest."""
+        if row.event.startswith("standup_"):
+            self._standup(session, row)
+            return
         dept = session.exec(select(Department).where(Department.channel_id == row.recipient)).first()
         lead = session.get(Member, dept.lead_id) if dept else None
         locale, tz = reader_locale(lead), zone(dept.tz if dept else None, self.default_tz)

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, home, shortcuts, submissions
+from bot.slack.listeners import actions, commands, home, shortcuts, standups, submissions
 
 if TYPE_CHECKING:
     from bot.app import Baton
 
 
 def register(app: App, baton: Baton) -> None:
-    for surface in (commands, actions, submissions, shortcuts, home):
+    for surface in (commands, actions, submissions, shortcuts, home, standups):
         surface.register(app, baton)

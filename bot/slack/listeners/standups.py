@@ -1,0 +1,114 @@
+"""`/standup`, the Answer button and form, blockers turned into tasks, and plain replies in the thread."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.slack import ids
+from bot.slack.errors import answer_or_apologise
+from bot.slack.forms import new_task_form, submitted
+from bot.slack.listeners.common import actor_of, departments
+from bot.slack.render import reply_payload, text_of
+from bot.slack.standup_render import standup_form
+from handlers.commands import PersonRef
+from handlers.runner import run_command, run_standup_text
+from handlers.standup_commands import StandupAnswerText
+from handlers.surfaces import blocker_form_values, record_thread_reply
+
+if TYPE_CHECKING:
+    from bot.app import Baton
+
+
+def register(app: App, baton: Baton) -> None:
+    @app.command(ids.STANDUP_COMMAND)
+    def standup_command(ack: Ack, command: dict[str, Any]) -> None:
+        def work() -> dict[str, Any]:
+            actor = actor_of(baton, {"id": command["user_id"], "name": command.get("user_name")})
+            outcome = run_standup_text(
+                baton.engine,
+                text=command.get("text", ""),
+                actor=actor,
+                channel_id=command.get("channel_id"),
+                escaped=True,
+                config=baton.config,
+                clock=baton.clock,
+            )
+            if outcome.ok:
+                baton.worker.wake()
+            return reply_payload(outcome.reply, locale=outcome.locale, tz=outcome.tz, now=baton.clock())
+
+        answer_or_apologise(ack, work)
+
+    @app.action(ids.STANDUP_ANSWER_OPEN)
+    def open_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        actor = actor_of(baton, body["user"])
+        form = standup_form(actor.locale, int(action["value"]), departments(baton, actor))
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.view(ids.STANDUP_VIEW)
+    def on_answer(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        values, meta = submitted(view), json.loads(view.get("private_metadata") or "{}")
+        actor = actor_of(baton, body["user"])
+        unblock = values.get(ids.S_UNBLOCK_USER)
+        command = StandupAnswerText(
+            done=values.get(ids.S_DONE) or "",
+            planned=values.get(ids.S_PLANNED) or "",
+            blockers=values.get(ids.S_BLOCKERS) or "",
+            run_id=int(meta["run_id"]),
+            unblock_person=PersonRef(user_id=unblock, name=unblock) if unblock else None,
+            unblock_dept=values.get(ids.S_UNBLOCK_DEPT),
+        )
+        outcome = run_command(
+            baton.engine,
+            command=command,
+            actor=actor,
+            channel_id=None,
+            config=baton.config,
+            clock=baton.clock,
+        )
+        if not outcome.ok and outcome.reply.text is not None:
+            message = text_of(outcome.reply.text, actor.locale, actor.tz)
+            ack(response_action="errors", errors={ids.S_DONE: message})
+            return
+        ack()
+        baton.worker.wake()
+
+    @app.action(ids.STANDUP_BLOCKER)
+    def blocker_to_task(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        ack()
+        run_id, _, user_id = action["value"].partition(":")
+        actor = actor_of(baton, body["user"])
+        prefill = blocker_form_values(baton.engine, run_id=int(run_id), user_id=user_id)
+        if prefill is None:
+            return
+        form = new_task_form(
+            actor.locale,
+            departments(baton, actor),
+            metadata={"channel": prefill["channel"]},
+            title=prefill["title"] or "",
+            details=prefill["details"] or "",
+            owner=prefill["owner"],
+            dept=prefill["dept"],
+        )
+        client.views_open(trigger_id=body["trigger_id"], view=form)
+
+    @app.event("message")
+    def on_message(event: dict[str, Any]) -> None:
+        # Only plain replies by people in a thread matter: they may be stand-up answers.
+        if event.get("subtype") or not event.get("thread_ts") or not event.get("user"):
+            return
+        if event.get("thread_ts") == event.get("ts"):
+            return
+        record_thread_reply(
+            baton.engine,
+            channel_id=event["channel"],
+            thread_ts=event["thread_ts"],
+            user_id=event["user"],
+            text=event.get("text", ""),
+            clock=baton.clock,
+        )

@@ -1,0 +1,147 @@
+"""Stand-ups in Block Kit: the thread, the prompt, answers, the closing summary and the answer form."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.slack import ids
+from bot.slack.render import SECTION_LIMIT, clip, escape, payload
+from handlers.i18n import t
+from handlers.results import DeptView
+from handlers.standups import StandupSummary
+from storage.models import StandupAnswer
+
+
+def channel_ref(channel_id: str) -> str:
+    return escape(channel_id) if channel_id.startswith("#") else f"<#{channel_id}>"
+
+
+def open_payload(day: str, close: str, locale: str) -> dict[str, Any]:
+    text = t(locale, "standup_open", day=day, close=close)
+    return payload([SectionBlock(text=MarkdownTextObject(text=text))], text)
+
+
+def prompt_payload(channel_id: str, run_id: int, locale: str) -> dict[str, Any]:
+    text = t(locale, "standup_prompt", channel=channel_ref(channel_id))
+    button = ButtonElement(
+        text=t(locale, "btn_standup_answer"),
+        action_id=ids.STANDUP_ANSWER_OPEN,
+        value=str(run_id),
+        style="primary",
+    )
+    return payload([SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=[button])], text)
+
+
+def answer_payload(name: str, answer: StandupAnswer, locale: str) -> dict[str, Any]:
+    blockers = escape(answer.blockers or "—")
+    if answer.unblock_user:
+        blockers += f" → <@{answer.unblock_user}>"
+    if answer.unblock_dept:
+        blockers += f" → #{escape(answer.unblock_dept)}"
+    text = t(
+        locale,
+        "standup_answer_post",
+        name=escape(name),
+        done=escape(answer.done or "—"),
+        planned=escape(answer.planned or "—"),
+        blockers=blockers,
+    )
+    return payload([SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))], text)
+
+
+def summary_payload(summary: StandupSummary, names: dict[str, str], locale: str) -> dict[str, Any]:
+    def who(users: tuple[str, ...]) -> str:
+        return ", ".join(f"<@{u}>" for u in users)
+
+    total = len(summary.answered) + len(summary.missing)
+    head = t(locale, "standup_summary", day=summary.day, count=len(summary.answered), total=total)
+    lines = [head]
+    if summary.answered:
+        lines.append(t(locale, "standup_answered_list", names=who(summary.answered)))
+    if summary.missing:
+        lines.append(t(locale, "standup_missing_list", names=who(summary.missing)))
+    if summary.away:
+        lines.append(t(locale, "standup_away_list", names=who(summary.away)))
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip("\n".join(lines), SECTION_LIMIT)))]
+    if summary.blockers:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=t(locale, "standup_blockers"))))
+    for blocker in summary.blockers[:20]:
+        line = t(
+            locale,
+            "standup_blocker_line",
+            name=escape(names.get(blocker.user_id, blocker.user_id)),
+            text=escape(blocker.text),
+        )
+        if blocker.unblock_dept:
+            line += f" → #{escape(blocker.unblock_dept)}"
+        if blocker.unblock_user:
+            line += f" → <@{blocker.unblock_user}>"
+        button = ButtonElement(
+            text=t(locale, "btn_blocker_task"),
+            action_id=ids.STANDUP_BLOCKER,
+            value=f"{summary.run_id}:{blocker.user_id}",
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, SECTION_LIMIT)), accessory=button))
+    if len(summary.blockers) > 20:
+        more = t(locale, "list_more", count=len(summary.blockers) - 20)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=more)]))
+    return payload(blocks, head)
+
+
+def standup_form(locale: str, run_id: int, departments: tuple[DeptView, ...]) -> dict[str, Any]:
+    def text_input(block_id: str, label: str, optional: bool = False) -> InputBlock:
+        return InputBlock(
+            block_id=block_id,
+            label=PlainTextObject(text=t(locale, label)),
+            optional=optional,
+            element=PlainTextInputElement(action_id=block_id, multiline=True, max_length=3000),
+        )
+
+    blocks: list[Block] = [
+        text_input(ids.S_DONE, "f_done"),
+        text_input(ids.S_PLANNED, "f_planned"),
+        text_input(ids.S_BLOCKERS, "f_blockers", optional=True),
+        InputBlock(
+            block_id=ids.S_UNBLOCK_USER,
+            label=PlainTextObject(text=t(locale, "f_unblock_user")),
+            optional=True,
+            element=UserSelectElement(action_id=ids.S_UNBLOCK_USER),
+        ),
+    ]
+    if departments:
+        options = [Option(value=d.name, text=clip(f"#{d.name}", 75)) for d in departments[:100]]
+        blocks.append(
+            InputBlock(
+                block_id=ids.S_UNBLOCK_DEPT,
+                label=PlainTextObject(text=t(locale, "f_unblock_dept")),
+                optional=True,
+                element=StaticSelectElement(action_id=ids.S_UNBLOCK_DEPT, options=options),
+            )
+        )
+    view = View(
+        type="modal",
+        callback_id=ids.STANDUP_VIEW,
+        title=PlainTextObject(text=t(locale, "form_standup")),
+        submit=PlainTextObject(text=t(locale, "form_save")),
+        close=PlainTextObject(text=t(locale, "form_close")),
+        blocks=blocks,
+        private_metadata=json.dumps({"run_id": run_id}),
+    )
+    return view.to_dict()

@@ -1,0 +1,396 @@
+"""Stand-ups (SPEC §4): set up once; each working day a thread, a prompt to each person, a summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session, col, select
+
+from handlers import people
+from handlers.commands import DeptRef
+from handlers.context import Context
+from handlers.dates import parse_when
+from handlers.errors import InvalidInput, NotAllowed, NotFound
+from handlers.results import Reply, Text
+from handlers.standup_commands import (
+    StandupAnswerText,
+    StandupAway,
+    StandupNow,
+    StandupPeople,
+    StandupReport,
+    StandupSetup,
+    StandupStop,
+)
+from handlers.worktime import WorkCalendar, supported_country
+from storage import outbox, queries
+from storage.models import Standup, StandupAnswer, StandupParticipant, StandupRun
+
+DEFAULT_OPEN_HOURS = 2
+DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Blocker:
+    user_id: str
+    text: str
+    unblock_user: str | None
+    unblock_dept: str | None
+
+
+@dataclass(frozen=True)
+class StandupSummary:
+    run_id: int
+    channel_id: str
+    day: str
+    answered: tuple[str, ...]
+    missing: tuple[str, ...]
+    away: tuple[str, ...]
+    blockers: tuple[Blocker, ...]
+
+
+# ---- looking up ------------------------------------------------------------------------------
+
+
+def standup_in(session: Session, channel_id: str | None) -> Standup | None:
+    if not channel_id:
+        return None
+    return session.exec(select(Standup).where(Standup.channel_id == channel_id, col(Standup.active))).first()
+
+
+def _require_standup(ctx: Context) -> Standup:
+    found = standup_in(ctx.session, ctx.channel_id)
+    if found is None:
+        raise NotFound("standup_none")
+    return found
+
+
+def _may_manage(ctx: Context, standup: Standup) -> bool:
+    return ctx.actor.is_admin or ctx.actor.user_id == standup.created_by
+
+
+def calendar_of(standup: Standup) -> WorkCalendar:
+    return WorkCalendar(tz=ZoneInfo(standup.tz), country=standup.country)
+
+
+def is_standup_day(standup: Standup, day: date) -> bool:
+    cal = calendar_of(standup)
+    weekdays = {int(d) for d in standup.days.split(",") if d}
+    if standup.country:
+        # Holidays are skipped; a make-up workday on a weekend counts as a working day.
+        return cal.is_working_day(day) and (day.weekday() in weekdays or day.weekday() >= 5)
+    return day.weekday() in weekdays
+
+
+def participants(session: Session, standup_id: int) -> list[StandupParticipant]:
+    stmt = select(StandupParticipant).where(StandupParticipant.standup_id == standup_id)
+    return list(session.exec(stmt.order_by(col(StandupParticipant.user_id))).all())
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+
+def setup(ctx: Context, cmd: StandupSetup) -> Reply:
+    channel = (cmd.channel.channel_id or f"#{cmd.channel.name}") if cmd.channel else ctx.channel_id
+    if not channel:
+        raise InvalidInput("standup_setup_usage")
+    tz = cmd.tz
+    if tz is None:
+        dept = queries.department_for_channel(session=ctx.session, channel_id=channel)
+        # The channel's zone is its department's; a channel of no department takes its setter's zone.
+        tz = (dept.tz if dept and dept.tz else None) or ctx.actor.tz.key
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput("tz_bad", given=tz[:40]) from None
+    if cmd.country and not supported_country(cmd.country):
+        raise InvalidInput("country_bad", given=cmd.country)
+    opens = time.fromisoformat(cmd.at)
+    close = cmd.close or (
+        datetime.combine(date(2000, 1, 1), opens) + timedelta(hours=DEFAULT_OPEN_HOURS)
+    ).strftime("%H:%M")
+    if close <= cmd.at:
+        raise InvalidInput("standup_close_bad")
+    standup = ctx.session.exec(select(Standup).where(Standup.channel_id == channel)).first()
+    if standup is not None and standup.active and not _may_manage(ctx, standup):
+        raise NotAllowed("standup_not_yours")
+    if standup is None:
+        standup = Standup(
+            channel_id=channel,
+            at_time=cmd.at,
+            close_time=close,
+            tz=tz,
+            created_by=ctx.actor.user_id,
+            created_at=ctx.now,
+        )
+    standup.at_time, standup.close_time, standup.tz = cmd.at, close, tz
+    standup.days = ",".join(str(d) for d in cmd.days)
+    standup.country = cmd.country
+    standup.active = True
+    ctx.session.add(standup)
+    ctx.session.flush()
+    assert standup.id is not None
+    if ctx.session.get(StandupParticipant, (standup.id, ctx.actor.user_id)) is None:
+        ctx.session.add(StandupParticipant(standup_id=standup.id, user_id=ctx.actor.user_id))
+    days = ", ".join(DAY_LABELS[d] for d in cmd.days)
+    return Reply(
+        kind="message",
+        text=Text("standup_set", {"channel": channel, "at": cmd.at, "tz": tz, "days": days, "close": close}),
+    )
+
+
+def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
+    standup = _require_standup(ctx)
+    assert standup.id is not None
+    if cmd.action in ("join", "leave"):
+        targets = [ctx.actor.user_id]
+    else:
+        targets = [people.person(ctx.session, ref).user_id for ref in cmd.people]
+        if cmd.action == "remove" and not _may_manage(ctx, standup) and targets != [ctx.actor.user_id]:
+            raise NotAllowed("standup_not_yours")
+    for user_id in targets:
+        row = ctx.session.get(StandupParticipant, (standup.id, user_id))
+        if cmd.action in ("add", "join") and row is None:
+            ctx.session.add(StandupParticipant(standup_id=standup.id, user_id=user_id))
+        elif cmd.action in ("remove", "leave") and row is not None:
+            ctx.session.delete(row)
+    names = queries.member_names(session=ctx.session, user_ids=targets)
+    who = ", ".join("@" + names.get(u, u) for u in targets)
+    return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who}))
+
+
+def away(ctx: Context, cmd: StandupAway) -> Reply:
+    standup = _require_standup(ctx)
+    member = people.person(ctx.session, cmd.person)
+    if member.user_id != ctx.actor.user_id and not _may_manage(ctx, standup):
+        raise NotAllowed("standup_not_yours")
+    until = parse_when(cmd.until, now=ctx.now, tz=ctx.actor.tz)
+    assert standup.id is not None
+    row = ctx.session.get(StandupParticipant, (standup.id, member.user_id))
+    if row is None:
+        raise NotFound("standup_not_participant", name=member.name)
+    row.away_until = until
+    return Reply(kind="message", text=Text("standup_away_ok", {"name": member.name, "until": until}))
+
+
+def run_now(ctx: Context, _cmd: StandupNow) -> Reply:
+    standup = _require_standup(ctx)
+    day = ctx.now.astimezone(ZoneInfo(standup.tz)).date()
+    opens, closes = window(standup, day)
+    length = closes - opens
+    run = open_run(ctx.session, standup, day, opens_at=ctx.now, closes_at=ctx.now + length)
+    if run.opens_at != ctx.now:
+        raise NotAllowed("standup_already_ran")
+    queue_opening(ctx.session, standup, run, now=ctx.now)
+    return Reply(kind="message", text=Text("standup_started"))
+
+
+def stop(ctx: Context, _cmd: StandupStop) -> Reply:
+    standup = _require_standup(ctx)
+    if not _may_manage(ctx, standup):
+        raise NotAllowed("standup_not_yours")
+    standup.active = False
+    return Reply(kind="message", text=Text("standup_stopped"))
+
+
+def answer(ctx: Context, cmd: StandupAnswerText) -> Reply:
+    run = _run_for_answer(ctx, cmd.run_id)
+    assert run.id is not None
+    unblock_user = people.person(ctx.session, cmd.unblock_person).user_id if cmd.unblock_person else None
+    if cmd.unblock_dept:
+        people.department(ctx.session, DeptRef(name=cmd.unblock_dept))
+    row = ctx.session.get(StandupAnswer, (run.id, ctx.actor.user_id))
+    if row is None:
+        row = StandupAnswer(run_id=run.id, user_id=ctx.actor.user_id, answered_at=ctx.now)
+    row.done, row.planned, row.blockers = cmd.done, cmd.planned, cmd.blockers
+    row.unblock_user, row.unblock_dept, row.answered_at = unblock_user, cmd.unblock_dept, ctx.now
+    ctx.session.add(row)
+    standup = ctx.session.get(Standup, run.standup_id)
+    assert standup is not None
+    outbox.enqueue(
+        session=ctx.session,
+        kind="post",
+        recipient=standup.channel_id,
+        now=ctx.now,
+        event="standup_answer",
+        actor_id=ctx.actor.user_id,
+        data={"run_id": run.id, "user_id": ctx.actor.user_id},
+    )
+    return Reply(kind="message", text=Text("standup_answered"))
+
+
+def _run_for_answer(ctx: Context, run_id: int | None) -> StandupRun:
+    if run_id is not None:
+        run = ctx.session.get(StandupRun, run_id)
+        if run is None:
+            raise NotFound("standup_no_run")
+        if run.closed:
+            raise NotAllowed("standup_closed")
+        if ctx.session.get(StandupParticipant, (run.standup_id, ctx.actor.user_id)) is None:
+            raise NotAllowed("standup_not_participant_self")
+        return run
+    stmt = (
+        select(StandupRun)
+        .join(StandupParticipant, col(StandupParticipant.standup_id) == col(StandupRun.standup_id))
+        .where(StandupParticipant.user_id == ctx.actor.user_id, col(StandupRun.closed).is_(False))
+        .order_by(col(StandupRun.opens_at).desc())
+    )
+    runs = ctx.session.exec(stmt).all()
+    here = standup_in(ctx.session, ctx.channel_id)
+    if here is not None:
+        runs = [r for r in runs if r.standup_id == here.id] or list(runs)
+    if not runs:
+        raise NotFound("standup_no_run")
+    return runs[0]
+
+
+def thread_reply(
+    session: Session, *, channel_id: str, thread_ts: str, user_id: str, text: str, now: datetime
+) -> bool:
+    """A plain reply in today's thread counts as an answer (the text stays where it was written)."""
+    standup = standup_in(session, channel_id)
+    if standup is None:
+        return False
+    run = session.exec(
+        select(StandupRun).where(StandupRun.standup_id == standup.id, StandupRun.thread_ts == thread_ts)
+    ).first()
+    if run is None or run.closed or run.id is None:
+        return False
+    if session.get(StandupParticipant, (standup.id, user_id)) is None:
+        return False
+    if session.get(StandupAnswer, (run.id, user_id)) is None:
+        session.add(StandupAnswer(run_id=run.id, user_id=user_id, done=text[:3000], answered_at=now))
+    return True
+
+
+def report(ctx: Context, cmd: StandupReport) -> Reply:
+    standup = _require_standup(ctx)
+    runs = select(StandupRun).where(StandupRun.standup_id == standup.id)
+    if cmd.day:
+        day = _report_day(cmd.day, ctx.now.astimezone(ZoneInfo(standup.tz)).date())
+        run = ctx.session.exec(runs.where(StandupRun.day == day.isoformat())).first()
+    else:
+        run = ctx.session.exec(runs.order_by(col(StandupRun.opens_at).desc())).first()
+    if run is None:
+        raise NotFound("standup_no_report", day=cmd.day or "")
+    found = summary(ctx.session, run)
+    names = queries.member_names(session=ctx.session, user_ids=[b.user_id for b in found.blockers])
+    return Reply(kind="standup_report", stats=found, names=names)
+
+
+def _report_day(text: str, today: date) -> date:
+    words = {"today": 0, "今天": 0, "yesterday": 1, "昨天": 1}
+    if text.lower() in words:
+        return today - timedelta(days=words[text.lower()])
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("standup_report_usage") from None
+
+
+# ---- runs ------------------------------------------------------------------------------------
+
+
+def window(standup: Standup, day: date) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(standup.tz)
+    return (
+        datetime.combine(day, time.fromisoformat(standup.at_time), tz),
+        datetime.combine(day, time.fromisoformat(standup.close_time), tz),
+    )
+
+
+def open_run(
+    session: Session, standup: Standup, day: date, *, opens_at: datetime, closes_at: datetime
+) -> StandupRun:
+    """Today's run, created once: a second scheduler or a restart finds the same row."""
+    stmt = select(StandupRun).where(StandupRun.standup_id == standup.id, StandupRun.day == day.isoformat())
+    run = session.exec(stmt).first()
+    if run is None:
+        assert standup.id is not None
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        values = {
+            "standup_id": standup.id,
+            "day": day.isoformat(),
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "closed": False,
+        }
+        session.execute(insert(StandupRun).values(values).on_conflict_do_nothing())
+        run = session.exec(stmt).one()
+    return run
+
+
+def queue_opening(session: Session, standup: Standup, run: StandupRun, *, now: datetime) -> None:
+    """The thread parent and a prompt to each participant who is not away (keys make it once)."""
+    assert run.id is not None and standup.id is not None
+    outbox.enqueue(
+        session=session,
+        kind="post",
+        recipient=standup.channel_id,
+        now=now,
+        event="standup_open",
+        data={"run_id": run.id},
+        dedupe_key=f"standup_open:{run.id}",
+    )
+    for p in participants(session, standup.id):
+        if p.away_until is not None and p.away_until > now:
+            continue
+        outbox.enqueue(
+            session=session,
+            kind="dm",
+            recipient=p.user_id,
+            now=now,
+            event="standup_prompt",
+            data={"run_id": run.id},
+            dedupe_key=f"standup_prompt:{run.id}:{p.user_id}",
+        )
+
+
+def summary(session: Session, run: StandupRun) -> StandupSummary:
+    assert run.id is not None
+    standup = session.get(Standup, run.standup_id)
+    assert standup is not None
+    answers = {
+        a.user_id: a for a in session.exec(select(StandupAnswer).where(StandupAnswer.run_id == run.id)).all()
+    }
+    everyone = participants(session, run.standup_id)
+    away = tuple(
+        p.user_id
+        for p in everyone
+        if p.away_until is not None and p.away_until > run.opens_at and p.user_id not in answers
+    )
+    missing = tuple(p.user_id for p in everyone if p.user_id not in answers and p.user_id not in away)
+    blockers = tuple(
+        Blocker(a.user_id, a.blockers, a.unblock_user, a.unblock_dept)
+        for a in answers.values()
+        if a.blockers.strip() and a.blockers.strip().lower() not in ("none", "no", "-", "无", "没有")
+    )
+    return StandupSummary(
+        run_id=run.id,
+        channel_id=standup.channel_id,
+        day=run.day,
+        answered=tuple(sorted(answers)),
+        missing=missing,
+        away=away,
+        blockers=blockers,
+    )
+
+
+def blocker_prefill(session: Session, *, run_id: int, user_id: str) -> dict[str, str | None] | None:
+    """What the New task form starts with when a blocker becomes a task."""
+    row = session.get(StandupAnswer, (run_id, user_id))
+    run = session.get(StandupRun, run_id)
+    standup = session.get(Standup, run.standup_id) if run else None
+    if row is None or standup is None:
+        return None
+    return {
+        "title": row.blockers.splitlines()[0][:150] if row.blockers else "",
+        "details": row.blockers,
+        "dept": row.unblock_dept,
+        "owner": row.unblock_user,
+        "channel": standup.channel_id,
+    }
