@@ -13,11 +13,11 @@ from sqlmodel import Session
 
 from handlers.clock import FixedClock
 from handlers.context import Config
-from handlers.runner import identify, run_task_text
+from handlers.runner import identify, run_standup_text, run_task_text
 from scheduler.delivery import DeliveryWorker
 from scheduler.sweep import sweep
 from storage.db import unit_of_work
-from storage.models import Department, Member, OutboxMessage
+from storage.models import Department, Member, OutboxMessage, Standup, StandupParticipant
 
 STEP = timedelta(minutes=15)
 CONFIG = Config(admins=frozenset({"U_ADMIN"}), default_tz="UTC")
@@ -39,6 +39,11 @@ DEPARTMENTS = {  # name: (zone, holiday country, response promise in hours, chan
     "procurement": ("America/New_York", "US", 8, None),
 }
 CHANNEL_ZONES = {"C_PROD": "Asia/Shanghai", "C_QA": "Europe/Berlin"}
+# channel: (opens, closes, zone, holidays, participants), Monday to Friday
+STANDUPS = {
+    "C_PROD": ("09:30", "11:30", "Asia/Shanghai", "CN", ["pete", "paul"]),
+    "C_QA": ("09:00", "11:00", "Europe/Berlin", "DE", ["quinn", "quentin"]),
+}
 
 
 def uid(name: str) -> str:
@@ -73,6 +78,20 @@ def seed(engine: Engine, now: datetime) -> None:
                     profile_checked_at=now,
                 )
             )
+        for channel, (opens, closes, tz, country, members) in STANDUPS.items():
+            standup = Standup(
+                channel_id=channel,
+                at_time=opens,
+                close_time=closes,
+                tz=tz,
+                country=country,
+                created_by=uid(members[0]),
+                created_at=now,
+            )
+            session.add(standup)
+            session.flush()
+            for person in members:
+                session.add(StandupParticipant(standup_id=standup.id, user_id=uid(person)))
 
 
 @dataclass
@@ -109,14 +128,17 @@ class Company:
         self.worker = DeliveryWorker(engine, recorder, clock)
 
     def act(self, who: str, text: str) -> None:
+        """`/task …` in #general, or `/standup …` in a stand-up channel, written "C_X: /standup …"."""
         actor = identify(
             self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=self.clock
         )
-        outcome = run_task_text(
+        channel, _, command = text.partition(": ") if text.startswith("C_") else ("C_GENERAL", "", text)
+        run = run_standup_text if command.startswith("/standup ") else run_task_text
+        outcome = run(
             self.engine,
-            text=text,
+            text=command.removeprefix("/standup "),
             actor=actor,
-            channel_id="C_GENERAL",
+            channel_id=channel,
             escaped=False,
             config=CONFIG,
             clock=self.clock,

@@ -31,6 +31,10 @@ def at(tz: ZoneInfo, *parts: int) -> datetime:
 HOLIDAY_START = datetime(2026, 9, 18, 0, 0, tzinfo=UTC)
 HOLIDAY_END = datetime(2026, 9, 29, 12, 0, tzinfo=UTC)
 HOLIDAY_SCRIPT = {
+    at(SH, 2026, 9, 18, 10, 0): [("pete", "C_PROD: /standup away @pete until 2026-09-23")],
+    at(SH, 2026, 9, 21, 10, 0): [
+        ("paul", "C_GENERAL: /standup answer fixed gauge 4 | line 3 | resin #procurement")
+    ],
     at(SH, 2026, 9, 18, 16, 0): [("alice", "new Calibrate gauges @paul")],
     at(SH, 2026, 9, 21, 9, 0): [("alice", "new Order resin @paul due:2026-09-24"), ("paul", "ack 2")],
     at(BER, 2026, 9, 21, 10, 0): [("quinn", "new Send samples @paul")],
@@ -44,7 +48,7 @@ HOLIDAY_WEEK = [
     "Mon 09-21 09:00 paul assigned T-2",
     "Mon 09-21 09:00 alice ack T-2",
     "Mon 09-21 09:00 #prod digest",  # Monday 09:00 in each department's own zone
-    "Mon 09-21 09:00 #qa digest",
+    # (no #qa digest yet: nobody had filed anything with QA, and an empty digest is noise)
     "Mon 09-21 16:00 paul assigned T-3",  # quinn filed it at 10:00 in Berlin
     "Mon 09-21 11:00 quinn done T-3",  # paul finished it at 17:00 in Shanghai
     "Tue 09-22 12:00 paul due_soon T-2",  # 24 working hours before Thu 18:00
@@ -55,7 +59,39 @@ HOLIDAY_WEEK = [
     "Mon 09-28 09:00 #qa digest",
     "Tue 09-29 09:00 pete overdue_lead T-2",  # a full working day overdue, told at the next working start
     "Tue 09-29 09:00 paul overdue",  # at most once per working day
+    "Mon 09-21 10:00 #prod standup_answer",  # paul's answer, posted in the thread
 ]
+
+
+def standups(
+    channel: str, days: list[str], opens: str, closes: str, people: dict[str, set[str]]
+) -> list[str]:
+    """A stand-up's lines on each of `days`: the thread, a prompt to each person not away, the summary."""
+    lines = []
+    for day in days:
+        lines.append(f"{day} {opens} #{channel} standup_open")
+        lines += [
+            f"{day} {opens} {person} standup_prompt" for person, away in people.items() if day not in away
+        ]
+        lines.append(f"{day} {closes} #{channel} standup_summary")
+    return lines
+
+
+# Shanghai works on the make-up Sunday and rests on Mid-Autumn Friday; Berlin the other way round.
+HOLIDAY_WEEK += standups(
+    "prod",
+    ["Fri 09-18", "Sun 09-20", "Mon 09-21", "Tue 09-22", "Wed 09-23", "Thu 09-24", "Mon 09-28", "Tue 09-29"],
+    "09:30",
+    "11:30",
+    {"paul": set(), "pete": {"Sun 09-20", "Mon 09-21", "Tue 09-22", "Wed 09-23"}},  # away
+)
+HOLIDAY_WEEK += standups(
+    "qa",
+    ["Fri 09-18", "Mon 09-21", "Tue 09-22", "Wed 09-23", "Thu 09-24", "Fri 09-25", "Mon 09-28", "Tue 09-29"],
+    "09:00",
+    "11:00",
+    {"quinn": set(), "quentin": set()},
+)
 
 DST_START = datetime(2026, 10, 22, 0, 0, tzinfo=UTC)
 DST_END = datetime(2026, 10, 30, 0, 0, tzinfo=UTC)
@@ -65,12 +101,26 @@ DST_WEEK = [
     "Fri 10-23 12:00 quentin ack_nudge T-1",  # QA promises 2 working hours
     "Fri 10-23 12:00 quentin due_soon T-1",  # due Tue 18:00 New York = 23:00 Berlin
     "Fri 10-23 14:00 quinn ack_escalate T-1",
-    "Mon 10-26 09:00 #prod digest",
     "Mon 10-26 09:00 #qa digest",  # after the change: still 09:00 in Berlin, now 08:00 UTC
     "Wed 10-28 09:00 quentin overdue",
     "Thu 10-29 09:00 quinn overdue_lead T-1",
     "Thu 10-29 09:00 quentin overdue",
 ]
+DST_WEEK += standups(
+    "prod",
+    ["Thu 10-22", "Fri 10-23", "Mon 10-26", "Tue 10-27", "Wed 10-28", "Thu 10-29"],
+    "09:30",
+    "11:30",
+    {"paul": set(), "pete": set()},
+)
+# Berlin's stand-up stays at 09:00 local across the change (07:00 UTC before, 08:00 UTC after).
+DST_WEEK += standups(
+    "qa",
+    ["Thu 10-22", "Fri 10-23", "Mon 10-26", "Tue 10-27", "Wed 10-28", "Thu 10-29"],
+    "09:00",
+    "11:00",
+    {"quinn": set(), "quentin": set()},
+)
 
 
 def simulate(engine: Engine, start: datetime, end: datetime, script: dict) -> Recorder:  # type: ignore[type-arg]
@@ -82,14 +132,24 @@ def simulate(engine: Engine, start: datetime, end: datetime, script: dict) -> Re
 
 
 def test_a_week_with_a_chinese_holiday_and_a_make_up_workday(engine: Engine) -> None:
-    assert simulate(engine, HOLIDAY_START, HOLIDAY_END, HOLIDAY_SCRIPT).table() == HOLIDAY_WEEK
+    assert sorted(simulate(engine, HOLIDAY_START, HOLIDAY_END, HOLIDAY_SCRIPT).table()) == sorted(
+        HOLIDAY_WEEK
+    )
 
 
 def test_a_week_with_a_daylight_saving_change(engine: Engine) -> None:
     recorder = simulate(engine, DST_START, DST_END, DST_SCRIPT)
-    assert recorder.table() == DST_WEEK
+    assert sorted(recorder.table()) == sorted(DST_WEEK)
     utc_hours = {event: at.hour for at, _, event, _ in recorder.sent if event in ("ack_nudge", "overdue")}
     assert utc_hours == {"ack_nudge": 10, "overdue": 8}  # 12:00 CEST before, 09:00 CET after
+    qa_opens = sorted(
+        {
+            at.astimezone(UTC).hour
+            for at, channel, event, _ in recorder.sent
+            if channel == "C_QA" and event == "standup_open"
+        }
+    )
+    assert qa_opens == [7, 8]
 
 
 def test_a_restart_in_the_middle_changes_nothing(file_engine_url: str) -> None:
@@ -103,7 +163,7 @@ def test_a_restart_in_the_middle_changes_nothing(file_engine_url: str) -> None:
     second = make_engine(file_engine_url)  # a new process: new engine, new worker, same database
     Company(second, clock, recorder).run(middle, HOLIDAY_END, HOLIDAY_SCRIPT)
     second.dispose()
-    assert recorder.table() == HOLIDAY_WEEK
+    assert sorted(recorder.table()) == sorted(HOLIDAY_WEEK)
 
 
 def test_work_missed_while_down_is_caught_up_once(engine: Engine) -> None:
@@ -114,11 +174,17 @@ def test_work_missed_while_down_is_caught_up_once(engine: Engine) -> None:
     down, up = at(SH, 2026, 9, 20, 10, 0), at(SH, 2026, 9, 20, 16, 0)
     company.run(HOLIDAY_START, down, HOLIDAY_SCRIPT)
     company.run(up, at(SH, 2026, 9, 21, 0, 0), HOLIDAY_SCRIPT)
-    assert recorder.table() == [
-        "Fri 09-18 16:00 paul assigned T-1",
-        "Sun 09-20 16:00 paul ack_nudge T-1",  # due at 11:00 and 15:00, while the bot was down
-        "Sun 09-20 16:00 pete ack_escalate T-1",
-    ]
+    reminders = [line for line in recorder.table() if "standup" not in line or "Sun" in line]
+    assert sorted(reminders) == sorted(
+        [
+            "Fri 09-18 16:00 paul assigned T-1",
+            "Sun 09-20 09:30 #prod standup_open",
+            "Sun 09-20 09:30 paul standup_prompt",
+            "Sun 09-20 16:00 paul ack_nudge T-1",  # due at 11:00 and 15:00, while the bot was down
+            "Sun 09-20 16:00 pete ack_escalate T-1",
+            "Sun 09-20 16:00 #prod standup_summary",  # its thread opened before the outage: closed once, late
+        ]
+    )
 
 
 def test_two_schedulers_on_one_postgresql_database_send_everything_once(
@@ -169,7 +235,8 @@ def test_dry_run_plans_but_sends_and_changes_nothing(engine: Engine) -> None:
     before, sent = counts(engine), len(recorder.sent)
     sunday_noon = at(SH, 2026, 9, 20, 12, 0)
     planned = sweep(engine, now=sunday_noon, default_tz="UTC", dry_run=True)
-    assert [(p.event, p.recipient) for p in planned] == [("ack_nudge", "U_PAUL")]
+    # QA's Friday stand-up is still open (the run stopped before it closed), and paul's promise is broken.
+    assert [(p.event, p.recipient) for p in planned] == [("standup_summary", "C_QA"), ("ack_nudge", "U_PAUL")]
     assert counts(engine) == before and len(recorder.sent) == sent
     assert sweep(engine, now=sunday_noon, default_tz="UTC") == planned  # the real run queues the same
     assert sweep(engine, now=sunday_noon, default_tz="UTC") == []  # and a second run nothing new
