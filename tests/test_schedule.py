@@ -266,3 +266,75 @@ def test_snooze_reassignment_and_new_due_dates_rearm_the_right_reminders(engine:
         "Thu 09-24 09:00 paul overdue",  # T-1 was snoozed until Thursday's working start
         "Thu 09-24 09:00 pete overdue",
     ]
+
+
+IMMEDIATE = {
+    "assigned",
+    "ack",
+    "start",
+    "block",
+    "done",
+    "verify",
+    "reopen",
+    "cancel",
+    "due",
+    "priority",
+    "comment",
+    "reassigned",
+    "unassigned",
+    "upstream_done",
+    "upstream_slipped",
+    "depends",
+    "standup_answer",
+}
+
+
+def test_a_month_sends_every_scheduled_message_once_and_in_working_hours(
+    db_kind: str, engine: Engine
+) -> None:
+    if db_kind != "sqlite":
+        pytest.skip("a month of sweeps is slow on PostgreSQL; the week tests cover it there")
+    from sqlmodel import Session, select
+
+    from handlers.calendars import Calendars
+    from storage.models import Department, OutboxMessage
+
+    start, end = datetime(2026, 9, 28, 0, 0, tzinfo=UTC), datetime(2026, 10, 28, 0, 0, tzinfo=UTC)
+    script = {
+        at(SH, 2026, 9, 28, 10, 0): [
+            ("alice", "new Resin order @paul due:2026-10-09"),
+            ("quinn", "new Audit line 3 @pete due:2026-09-30 !urgent"),
+        ],
+        at(BER, 2026, 9, 29, 9, 0): [("rita", "new Certify batch @quentin due:2026-10-08")],
+        at(SH, 2026, 9, 30, 9, 0): [("pete", "ack 2")],
+        at(BER, 2026, 10, 12, 11, 0): [("quentin", "done 3 certified")],
+        at(SH, 2026, 10, 12, 9, 0): [("raj", "new Quote for gloves @paul due:2026-10-26")],
+    }
+    clock = FixedClock(start)
+    recorder = Recorder(clock)
+    seed(engine, start)
+    Company(engine, clock, recorder).run(start, end, script)
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage)).all()
+        sent = [r for r in rows if r.status == "sent"]
+        assert len(sent) == len(recorder.sent)  # every queued row delivered once, nothing more
+        assert not [r for r in rows if r.status == "pending"]
+        calendars = Calendars(session, "UTC")
+        depts = {d.channel_id: d for d in session.exec(select(Department)).all() if d.channel_id}
+        late = []
+        for when, recipient, event, _ in recorder.sent:
+            if event in IMMEDIATE or event == "card" or event.startswith("standup_"):
+                continue
+            cal = (
+                calendars.for_department(depts[recipient])
+                if recipient in depts
+                else calendars.for_person(recipient)
+            )
+            if not cal.is_working_time(when):
+                late.append((when.isoformat(), recipient, event))
+        assert late == []
+    table = recorder.table()
+    assert len(table) == len(set(table))  # nobody hears the same thing twice at the same moment
+    national_day = [line for line in table if line.startswith(("Thu 10-01", "Fri 10-02", "Mon 10-05"))]
+    assert not [line for line in national_day if "#prod" in line or "paul" in line or "pete" in line]
+    assert [line for line in table if line.startswith("Sat 10-10") and "#prod standup_open" in line]
