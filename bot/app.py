@@ -5,14 +5,18 @@ Nothing happens at import.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.slack import middleware
 from bot.slack.directory import SlackDirectory
 from bot.slack.errors import register_error_handler
 from bot.slack.listeners import register
@@ -23,6 +27,9 @@ from scheduler.delivery import DeliveryWorker, Sender
 from storage.db import make_engine
 
 WEB_API_TIMEOUT = 10
+# Looking someone up happens while they wait for an answer (within Slack's 3 seconds): keep it short,
+# and fall back to the stored or default profile when Slack is slow.
+DIRECTORY_TIMEOUT = 1.5
 
 
 @dataclass
@@ -51,30 +58,51 @@ class Baton:
         self.engine.dispose()
 
 
-def web_client(settings: Settings) -> WebClient:
+def web_client(settings: Settings, *, timeout: float = WEB_API_TIMEOUT) -> WebClient:
     token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-    return WebClient(token=token, base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT)
+    return WebClient(token=token, base_url=settings.slack_api_url, timeout=timeout)
+
+
+def static_authorize(token: str) -> Callable[..., AuthorizeResult]:
+    """One workspace, one bot token: authorize every request without asking Slack (no auth.test on the
+    request path, so a slash command is answered even while Slack's Web API is down)."""
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+
+    return authorize
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engine | None = None) -> Baton:
     """The Slack bot: a Bolt app whose listeners call the handlers, and the delivery worker."""
     engine = engine or make_engine(settings.database_url)
     client = web_client(settings)
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     bolt = App(
-        client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value()
-        if settings.slack_signing_secret
-        else "",
+        # Bolt's own client carries no token: each request gets one from authorize, with this base URL.
+        client=WebClient(base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT),
+        authorize=static_authorize(client.token or ""),
+        signing_secret=secret,
         request_verification_enabled=not settings.socket_mode,
-        token_verification_enabled=False,  # start without calling Slack; auth.test runs on first request
+        token_verification_enabled=False,
         process_before_response=True,  # listeners only touch the database; Slack calls go via the outbox
+        logger=_quiet_bolt_logger(),
     )
     sender = SlackSender(client, default_tz=settings.baton_timezone, clock=clock, admins=settings.admins)
-    baton = _assemble(settings, engine, clock, SlackDirectory(client), sender)
+    directory = SlackDirectory(web_client(settings, timeout=DIRECTORY_TIMEOUT))
+    baton = _assemble(settings, engine, clock, directory, sender)
     baton.bolt = bolt
+    middleware.register(bolt, baton)
     register(bolt, baton)
     register_error_handler(bolt)
     return baton
+
+
+def _quiet_bolt_logger() -> logging.Logger:
+    # Bolt warns that a token from the environment is skipped because authorize supplies it: expected here.
+    bolt_logger = logging.getLogger("baton.bolt")
+    bolt_logger.addFilter(lambda record: "token" not in record.getMessage().lower() or record.levelno > 30)
+    return bolt_logger
 
 
 def create_local(settings: Settings, sender: Sender, *, clock: Clock, engine: Engine | None = None) -> Baton:

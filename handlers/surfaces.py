@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from handlers.clock import Clock
 from handlers.results import Text
-from storage import outbox
+from storage import outbox, queries
 from storage.db import unit_of_work
 from storage.models import OutboxMessage
 
@@ -72,3 +72,9 @@ def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[st
 
     with unit_of_work(engine) as session:
         return blocker_prefill(session, run_id=run_id, user_id=user_id)
+
+
+def first_time(engine: Engine, *, key: str, clock: Clock) -> bool:
+    """Has this Slack delivery (an event id, a form submission) not been handled yet?"""
+    with unit_of_work(engine) as session:
+        return queries.first_delivery(session=session, key=key, now=clock())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,12 +17,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from handlers.reminders import Planned, plan
-from storage import outbox
+from storage import outbox, queries
 from storage.db import unit_of_work
 from storage.models import OutboxMessage
 
 log = logging.getLogger("baton.scheduler")
 CHUNK = 500
+KEEP_DELIVERY_KEYS = timedelta(days=1)  # Slack retries an event for minutes, not days
 
 
 def _known_keys(session: Session, keys: Sequence[str]) -> set[str]:
@@ -70,6 +71,7 @@ def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = Fal
         if dry_run:
             session.rollback()
             return fresh
+        queries.forget_deliveries_before(session=session, instant=now - KEEP_DELIVERY_KEYS)
         if fresh:
             _insert_new(session, fresh, now)
             log.info("sweep at %s queued %d message(s)", now.isoformat(), len(fresh))

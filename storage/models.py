@@ -108,6 +108,7 @@ class OutboxMessage(SQLModel, table=True):
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
         Index("ix_outbox_sent_ts", "sent_ts"),
+        Index("ix_outbox_recipient_status", "recipient", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -175,3 +176,10 @@ class StandupAnswer(SQLModel, table=True):
     unblock_dept: str | None = Field(default=None, max_length=80)
     answered_at: datetime = Field(sa_column=_instant(nullable=False))
     posted_ts: str | None = Field(default=None, max_length=32)  # the answer's message in the thread
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack deliveries already handled: Events API retries and repeated submissions are handled once."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    received_at: datetime = Field(sa_column=_instant(nullable=False, index=True))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage, TaskMessage
@@ -44,10 +45,20 @@ def enqueue(
 
 
 def due_messages(*, session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
-    """Pending rows whose time has come, oldest first. Rows another replica holds are skipped."""
+    """Pending rows whose time has come, oldest first, and only the oldest pending row of each recipient:
+    a message waiting for a retry is never overtaken by a later one to the same person or channel.
+    Rows another replica holds are skipped."""
+    older = aliased(OutboxMessage)
+    earlier_pending = (
+        select(older.id)
+        .where(
+            older.recipient == OutboxMessage.recipient, older.status == PENDING, older.id < OutboxMessage.id
+        )
+        .exists()
+    )
     stmt = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now)
+        .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now, ~earlier_pending)
         .order_by(col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -131,3 +131,28 @@ def record_event(
             note=note or None,
         )
     )
+
+
+def first_delivery(*, session: Session, key: str, now: datetime) -> bool:
+    """Record `key`; True the first time it is seen, False for every repeat (across replicas too)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    from storage.models import ProcessedEvent
+
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(ProcessedEvent)
+        .values(key=key, received_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(ProcessedEvent.key)  # rowcount is not reliable here across drivers (psycopg says -1)
+    )
+    return session.execute(stmt).first() is not None
+
+
+def forget_deliveries_before(*, session: Session, instant: datetime) -> None:
+    from sqlalchemy import delete
+
+    from storage.models import ProcessedEvent
+
+    session.execute(delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < instant))

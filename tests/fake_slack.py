@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,6 +30,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.faults: dict[str, list[Fault]] = {}
+        self.down = False  # drop every connection without an answer, as an unreachable Slack would
+        self.delays: dict[str, float] = {}  # method -> seconds the fake takes to answer
         self._lock = threading.Lock()
         self._ts = 1700000000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -119,6 +123,12 @@ class FakeSlack:
             def _handle(self) -> None:
                 parsed = urlparse(self.path)
                 method = parsed.path.rsplit("/", 1)[-1]
+                if fake.down:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                if method in fake.delays:
+                    time.sleep(fake.delays[method])  # the fault under test: a slow Slack
                 params: dict[str, Any] = dict(parse_qsl(parsed.query))
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""

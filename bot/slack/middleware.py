@@ -1,0 +1,36 @@
+"""Global Bolt middleware: Slack's repeated deliveries are handled once, on every replica."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltResponse
+
+from handlers.surfaces import first_time
+
+if TYPE_CHECKING:
+    from bot.app import Baton
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """What identifies one delivery: an event's id; a form submission's view and the values submitted
+    (a corrected resubmission after inline errors is a new delivery, a repeat of the same one is not)."""
+    if body.get("event_id"):
+        return f"event:{body['event_id']}"
+    view = body.get("view") or {}
+    if body.get("type") == "view_submission" and view.get("id"):
+        values = json.dumps(view.get("state", {}).get("values", {}), sort_keys=True)
+        return f"view:{view['id']}:{hashlib.sha256(values.encode()).hexdigest()[:32]}"
+    return None
+
+
+def register(app: App, baton: Baton) -> None:
+    @app.middleware
+    def handle_each_delivery_once(body: dict[str, Any], next: Callable[[], Any]) -> BoltResponse | None:  # noqa: A002
+        key = delivery_key(body)
+        if key is not None and not first_time(baton.engine, key=key, clock=baton.clock):
+            return BoltResponse(status=200, body="")  # already handled: acknowledge, do nothing
+        return next()
