@@ -8,6 +8,7 @@ import signal
 import socket
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -16,6 +17,7 @@ from storage import migrate
 from storage.db import make_engine
 
 log = logging.getLogger("baton")
+_SERVING: list[Any] = []  # the HTTP apps of this process, told when it starts draining
 
 
 class SchemaBehind(Exception):
@@ -65,6 +67,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def _note_sigterm(signum: int, _frame: object) -> None:
     log.info("SIGTERM: stopping")
+    for app in _SERVING:
+        app.draining = True
 
 
 def _stop_on_sigterm(signum: int, _frame: object) -> None:
@@ -76,8 +80,10 @@ def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None: 
 
     from bot.server import SlackASGI
 
+    asgi = SlackASGI(baton.bolt, baton.engine)
+    _SERVING.append(asgi)
     config = uvicorn.Config(
-        SlackASGI(baton.bolt, baton.engine),
+        asgi,
         host="0.0.0.0",
         port=port,
         log_level="info",
@@ -113,6 +119,39 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.clock import system_clock
+    from storage import outbox
+    from storage.db import unit_of_work
+
+    engine = prepare_database(settings)
+    if args.action == "retry":
+        if not args.target:
+            print("Write `baton outbox retry <id>` or `baton outbox retry all`.", file=sys.stderr)
+            return 2
+        if args.target != "all" and not args.target.isdigit():
+            print(f"{args.target!r} is not a message id; see `baton outbox`.", file=sys.stderr)
+            return 2
+        ids = None if args.target == "all" else [int(args.target)]
+        with unit_of_work(engine) as session:
+            count = outbox.retry(session=session, ids=ids, now=system_clock())
+        print(f"{count} message(s) will be sent again by the next delivery pass.")
+        return 0
+    with unit_of_work(engine) as session:
+        rows = outbox.unsettled(session=session)
+        if not rows:
+            print("Nothing pending or failed: every message went out.")
+        for r in rows:
+            subject = f" T-{r.task_id}" if r.task_id else ""
+            when = r.next_attempt_at.isoformat(timespec="seconds")
+            error = f" — {r.last_error}" if r.last_error else ""
+            print(
+                f"#{r.id} {r.status} {r.kind} {r.event or ''} → {r.recipient}{subject} "
+                f"(attempts {r.attempts}, next {when}){error}"
+            )
+    return 0
+
+
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
     before = migrate.current_revision(engine)
@@ -136,6 +175,10 @@ def parser() -> argparse.ArgumentParser:
     tick.add_argument("--at", required=True, help="ISO-8601 instant, e.g. 2026-11-23T09:30:00+08:00")
     tick.add_argument("--dry-run", action="store_true", help="print what would be sent; change nothing")
     tick.set_defaults(func=cmd_tick)
+    box = sub.add_parser("outbox", help="messages not delivered yet: pending or failed")
+    box.add_argument("action", nargs="?", choices=["list", "retry"], default="list")
+    box.add_argument("target", nargs="?", help="with retry: a message id, or all")
+    box.set_defaults(func=cmd_outbox)
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="bring the schema up to date").set_defaults(func=cmd_db)

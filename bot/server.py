@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from sqlalchemy.engine import Engine
 
+from storage import migrate
 from storage.db import database_answers
 
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not from Slack
@@ -24,6 +25,7 @@ class SlackASGI:
         self.bolt = bolt
         self.engine = engine
         self.path = path
+        self.draining = False  # set on SIGTERM: a load balancer should stop sending us work
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -40,6 +42,9 @@ class SlackASGI:
         if path == "/healthz" and method in ("GET", "HEAD"):
             ok = await asyncio.to_thread(database_answers, self.engine)
             await _respond(send, 200 if ok else 503, {"status": "ok" if ok else "database unavailable"})
+        elif path == "/readyz" and method in ("GET", "HEAD"):
+            status = "draining" if self.draining else await asyncio.to_thread(readiness, self.engine)
+            await _respond(send, 200 if status == "ready" else 503, {"status": status})
         elif path == self.path and method == "POST":
             body = await _read_body(receive)
             if body is None:
@@ -60,6 +65,13 @@ class SlackASGI:
             await send({"type": "http.response.body", "body": (response.body or "").encode("utf-8")})
         else:
             await _respond(send, 404, {"error": "not found"})
+
+
+def readiness(engine: Engine) -> str:
+    """Ready to take Slack's requests: the database answers and its schema is this version's."""
+    if not database_answers(engine):
+        return "database unavailable"
+    return "ready" if migrate.is_current(engine) else "database schema behind: run `baton db upgrade`"
 
 
 async def _read_body(receive: Receive) -> bytes | None:

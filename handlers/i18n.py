@@ -137,6 +137,8 @@ EN: dict[str, str] = {
     "`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @user until <when>`\n`/standup now` · `/standup report [<date>]` · `/standup stop`\n"
     "`/standup answer done | planned | blockers`",
+    "n_undeliverable": "I could not post in {where} ({reason}). Invite me there with `/invite @Baton`, "
+    "then an admin can run `baton outbox retry all`.",
     # refusals
     "unknown_subcommand": "I don't know `{given}`. Try `/task help`.",
     "task_id_missing": "Which task? Give its id, like `T-12` or `12`.",
@@ -294,6 +296,8 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "n_undeliverable": "我无法在 {where} 发消息（{reason}）。请用 `/invite @Baton` 邀请我加入，"
+    "然后由管理员执行 `baton outbox retry all`。",
     "standup_none": "这个频道还没有站会。创建：`/standup setup at 09:30`。",
     "standup_setup_usage": "写法：`/standup setup [#频道] at 09:30 [tz Asia/Shanghai] [days mon-fri] "
     "[country CN] [close 11:30]`。",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from handlers.i18n import t
 from handlers.lifecycle import ACTIVE
@@ -13,7 +13,7 @@ from handlers.results import TaskView, Text
 from handlers.stats import DeptStats, dept_stats
 from handlers.views import task_view, task_views
 from storage import queries
-from storage.models import Department, OutboxMessage, Task
+from storage.models import Department, OutboxMessage, Standup, Task
 
 ACTIVE_VALUES = {s.value for s in ACTIVE}
 
@@ -66,3 +66,18 @@ def digest(session: Session, row: OutboxMessage, *, now: datetime, default_tz: s
         now=now,
         default_tz=default_tz,
     )
+
+
+def undeliverable_contact(session: Session, row: OutboxMessage) -> str | None:
+    """Who should hear that `row` could not go where it was meant to: a card's requester, a department
+    channel's lead. Nobody for direct messages (we could not reach that person anyway) or for these notes."""
+    if row.event == "undeliverable" or row.kind in ("dm", "refresh", "home", "ephemeral"):
+        return None
+    task = session.get(Task, row.task_id) if row.task_id is not None else None
+    if task is not None:
+        return task.requester_id
+    dept = session.exec(select(Department).where(Department.channel_id == row.recipient)).first()
+    if dept is not None:
+        return dept.lead_id
+    standup = session.exec(select(Standup).where(Standup.channel_id == row.recipient)).first()
+    return standup.created_by if standup is not None else None

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from handlers.clock import Clock
+from handlers.notices import undeliverable_contact
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OutboxMessage
@@ -101,6 +102,17 @@ class DeliveryWorker:
                 row.status = outbox.FAILED
                 row.last_error = err.reason[:500]
                 log.warning("outbox %s to %s failed for good: %s", row.id, row.recipient, err.reason)
+                contact = undeliverable_contact(session, row)
+                if contact is not None:
+                    outbox.enqueue(
+                        session=session,
+                        kind="dm",
+                        recipient=contact,
+                        now=now,
+                        task_id=row.task_id,
+                        event="undeliverable",
+                        data={"where": row.recipient, "reason": err.reason},
+                    )
             except Exception as err:  # noqa: BLE001 - a bug in rendering must not stop every other message
                 row.attempts += 1
                 error_id = uuid.uuid4().hex[:8]

@@ -83,3 +83,17 @@ def card_location(*, session: Session, task_id: int, channel: str) -> TaskMessag
 
 def remember_card(*, session: Session, task_id: int, channel: str, ts: str) -> None:
     session.merge(TaskMessage(task_id=task_id, channel=channel, ts=ts))
+
+
+def unsettled(*, session: Session) -> Sequence[OutboxMessage]:
+    """What has not gone out: pending (possibly waiting for a retry) and failed rows."""
+    stmt = select(OutboxMessage).where(col(OutboxMessage.status).in_([PENDING, FAILED]))
+    return session.exec(stmt.order_by(col(OutboxMessage.id))).all()
+
+
+def retry(*, session: Session, ids: Sequence[int] | None, now: datetime) -> int:
+    """Send failed (or waiting) rows again now; `ids=None` means all of them."""
+    rows = [r for r in unsettled(session=session) if ids is None or r.id in ids]
+    for row in rows:
+        row.status, row.next_attempt_at, row.attempts, row.last_error = PENDING, now, 0, None
+    return len(rows)

@@ -124,3 +124,31 @@ def test_card_updates_coalesce_into_one_call_showing_the_latest_state(
     assert "blocked" in str(updates[0].params["blocks"])
     card_rows = [s for kind, s, _ in statuses(engine) if kind == "card"]
     assert card_rows == ["sent", "superseded", "superseded", "sent"]
+
+
+def test_an_undeliverable_card_is_reported_to_its_requester_and_can_be_retried(
+    world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
+) -> None:
+    from storage import outbox
+    from storage.db import unit_of_work
+
+    bot, worker = world
+    bot.ok("alice", "new Seal check @pete")
+    worker.deliver_due()  # the DM and the card go out
+    fake_slack.fail("chat.update", 200, "channel_not_found")
+    bot.ok("pete", "ack 1")
+    worker.deliver_due()
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        settled = [(r.kind, r.recipient, r.event, r.status, r.last_error) for r in rows]
+    assert settled[2:] == [
+        ("dm", uid("alice"), "ack", "sent", None),
+        ("card", "C_GENERAL", "", "failed", "channel_not_found"),
+        ("dm", uid("alice"), "undeliverable", "sent", None),  # the requester learns where it could not go
+    ]
+    note = fake_slack.dms_to(uid("alice"))[-1].params["text"]
+    assert "I could not post in C_GENERAL (channel_not_found)" in note
+    with unit_of_work(engine) as session:
+        assert outbox.retry(session=session, ids=None, now=clock()) == 1
+    worker.deliver_due()
+    assert len(fake_slack.calls_to("chat.update")) == 1 and statuses(engine)[3][1] == "sent"

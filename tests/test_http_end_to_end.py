@@ -229,4 +229,5 @@ def test_typed_text_can_never_ping(live: LiveBaton, slack: FakeSlack) -> None:
 def test_healthz_answers_when_the_database_does(live: LiveBaton) -> None:
     response = live.http.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert live.http.get("/readyz").json() == {"status": "ready"}
     assert live.http.get("/nope").status_code == 404

@@ -157,3 +157,25 @@ def test_tick_delivers_once_and_dry_run_changes_nothing(tmp_path, capsys, monkey
     assert cli.main(["tick", "--at", at]) == 0
     assert "delivered 0 message(s)" in capsys.readouterr().out
     assert cli.main(["tick", "--at", "not-a-time"]) == 2
+
+
+def test_outbox_lists_what_did_not_go_and_retries_it(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from bot import cli
+    from storage import outbox
+    from storage.db import make_engine, unit_of_work
+
+    url = f"sqlite:///{tmp_path / 'o.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = cli.prepare_database(Settings())
+    with unit_of_work(engine) as session:
+        row = outbox.enqueue(session=session, kind="card", recipient="C_GONE", now=NOW, event="")
+        row.status, row.last_error, row.attempts = "failed", "channel_not_found", 1
+    assert cli.main(["outbox"]) == 0
+    listing = capsys.readouterr().out
+    assert "#1 failed card  → C_GONE (attempts 1" in listing and "channel_not_found" in listing
+    assert cli.main(["outbox", "retry", "1"]) == 0
+    assert "1 message(s) will be sent again" in capsys.readouterr().out
+    assert cli.main(["outbox", "retry", "x"]) == 2
+    assert cli.main(["outbox", "retry"]) == 2
+    with unit_of_work(make_engine(url)) as session:
+        assert [r.status for r in outbox.unsettled(session=session)] == ["pending"]
