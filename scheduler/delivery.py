@@ -6,10 +6,11 @@ FOR UPDATE SKIP LOCKED, so replicas never take the same row), sent, and marked i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
@@ -32,10 +33,15 @@ COALESCED = frozenset({"card", "home"})
 class RetryLater(Exception):
     """Slack is busy or unreachable: send again after `retry_after` seconds (or a backoff)."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(self, reason: str, retry_after: float | None = None, *, pause_all: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.pause_all = pause_all  # a rate limit: nothing else should be tried until it has passed
+
+
+class Hold(Exception):
+    """Not yet: this recipient was written to a moment ago (pacing). Skipped this pass, not an attempt."""
 
 
 class Undeliverable(Exception):
@@ -68,33 +74,53 @@ class DeliveryWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._paused_until: datetime | None = None
+        # PostgreSQL keeps replicas apart with row locks (SKIP LOCKED). SQLite has none: workers of one
+        # process on one SQLite database take turns instead (SQLite is for one process on one host).
+        self._claim_lock = (
+            _sqlite_lock(engine) if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        )
 
     # -- one pass ---------------------------------------------------------------------------
 
     def deliver_due(self, limit: int = 10_000) -> int:
         """Send every row that is due now; returns how many rows were settled (sent or not)."""
         handled = 0
-        while handled < limit and not self._stop.is_set() and self._deliver_one():
-            handled += 1
+        held: set[str] = set()
+        while handled < limit and not self._stop.is_set() and not self.paused():
+            result = self._deliver_one(held)
+            if result is None:
+                break
+            handled += result
         return handled
 
-    def _deliver_one(self) -> bool:
-        with unit_of_work(self.engine) as session:
+    def paused(self) -> bool:
+        return self._paused_until is not None and self.clock() < self._paused_until
+
+    def _deliver_one(self, held: set[str]) -> int | None:
+        """Settle the next due row: 1 when settled, 0 when held back, None when nothing is due."""
+        with self._claim_lock, unit_of_work(self.engine) as session:
             now = self.clock()
-            rows = outbox.due_messages(session=session, now=now, limit=1)
+            rows = outbox.due_messages(session=session, now=now, limit=1, skip_recipients=held)
             if not rows:
-                return False
+                return None
             row = rows[0]
             if row.kind in COALESCED and _newer_pending(session, row):
                 row.status = outbox.SUPERSEDED  # the newer request renders the same, current, state
-                return True
+                return 1
             try:
                 self.sender.send(session, row)
+            except Hold:
+                held.add(row.recipient)
+                session.rollback()  # whatever the sender looked up stays as it was
+                return 0
             except RetryLater as err:
                 row.attempts += 1
                 wait = timedelta(seconds=err.retry_after) if err.retry_after else backoff(row.attempts)
                 row.next_attempt_at = now + wait
                 row.last_error = err.reason[:500]
+                if err.pause_all:
+                    self._paused_until = now + wait  # Slack said "slow down": everyone waits, no 429 storm
                 log.info("outbox %s: retry in %ss (%s)", row.id, wait.total_seconds(), err.reason)
             except Skip:
                 row.status = outbox.SUPERSEDED
@@ -125,7 +151,7 @@ class DeliveryWorker:
                 row.status = outbox.SENT
                 row.sent_at = now
                 row.attempts += 1
-            return True
+            return 1
 
     # -- the background thread ---------------------------------------------------------------
 
@@ -152,6 +178,15 @@ class DeliveryWorker:
                 log.exception("delivery pass failed; trying again shortly")
             self._wake.wait(self.idle_wait)
             self._wake.clear()
+
+
+_SQLITE_LOCKS: dict[str, threading.Lock] = {}
+_SQLITE_LOCKS_GUARD = threading.Lock()
+
+
+def _sqlite_lock(engine: Engine) -> threading.Lock:
+    with _SQLITE_LOCKS_GUARD:
+        return _SQLITE_LOCKS.setdefault(str(engine.url), threading.Lock())
 
 
 def _newer_pending(session: Session, row: OutboxMessage) -> bool:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.models import OutboxMessage, TaskMessage
 
 PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
+HOME = "home"
 
 
 def enqueue(
@@ -44,21 +46,30 @@ def enqueue(
     return row
 
 
-def due_messages(*, session: Session, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+def due_messages(
+    *, session: Session, now: datetime, limit: int, skip_recipients: Collection[str] = ()
+) -> Sequence[OutboxMessage]:
     """Pending rows whose time has come, oldest first, and only the oldest pending row of each recipient:
     a message waiting for a retry is never overtaken by a later one to the same person or channel.
+    A home tab is a view, not a message in a conversation: it waits for nothing and holds up nothing.
     Rows another replica holds are skipped."""
     older = aliased(OutboxMessage)
     earlier_pending = (
         select(older.id)
         .where(
-            older.recipient == OutboxMessage.recipient, older.status == PENDING, older.id < OutboxMessage.id
+            older.recipient == OutboxMessage.recipient,
+            older.status == PENDING,
+            older.id < OutboxMessage.id,
+            older.kind != HOME,
         )
         .exists()
     )
+    is_home = col(OutboxMessage.kind) == HOME
     stmt = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now, ~earlier_pending)
+        .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now)
+        .where(or_(is_home, ~earlier_pending))
+        .where(or_(is_home, col(OutboxMessage.recipient).not_in(list(skip_recipients))))
         .order_by(col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -116,6 +116,21 @@ class LiveBaton:
         assert response.status_code == 200, response.text
         return str(response.json().get("text", ""))
 
+    def settled(self) -> None:
+        """Wait until the worker has delivered everything it can (the outbox holds nothing pending)."""
+        from sqlmodel import Session, select
+
+        from storage.models import OutboxMessage
+
+        def nothing_pending() -> bool:
+            with Session(self.baton.engine) as session:
+                return (
+                    session.exec(select(OutboxMessage).where(OutboxMessage.status == "pending")).first()
+                    is None
+                )
+
+        eventually(nothing_pending, what="the outbox to empty")
+
     def stop(self) -> None:
         self.http.close()
         self.server.should_exit = True

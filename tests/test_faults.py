@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -31,13 +31,22 @@ def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
     app.stop()
 
 
-def settle(live: LiveBaton, minutes: int = 10) -> None:
-    """Let the clock run on so every retry comes due, delivering as the worker would."""
+def settle(live: LiveBaton, minutes: int = 10, *, until: Callable[[], bool] | None = None) -> None:
+    """Let the clock run on so every retry comes due, delivering as the worker would; with `until`, keep
+    delivering (pacing lets about one message a second into a channel) until it holds."""
     clock = live.baton.clock
     assert isinstance(clock, FixedClock)
     for _ in range(minutes * 4):
         clock.advance(timedelta(seconds=15))
         live.baton.worker.deliver_due()
+    if until is not None:
+
+        def step() -> bool:
+            clock.advance(timedelta(seconds=1))
+            live.baton.worker.deliver_due()
+            return until()
+
+        eventually(step, what="every message to go out")
 
 
 def statuses(live: LiveBaton) -> Counter[str]:
@@ -67,7 +76,7 @@ def test_with_slack_unreachable_commands_are_answered_and_messages_wait_then_go_
     with Session(live.baton.engine) as session:
         assert len(session.exec(select(Task)).all()) == 5
     fake_slack.down = False
-    settle(live)
+    settle(live, until=lambda: statuses(live) == Counter({"sent": 10}))
     dms = [c.params["text"] for c in fake_slack.dms_to("U_PAUL")]
     # alice was first seen while Slack was down: she is named as her slash command named her (u_alice).
     assert dms == [f"@u_alice asked you to do T-{i}: Task number {i - 1}" for i in range(1, 6)]  # in order
@@ -81,7 +90,7 @@ def test_slack_down_for_a_minute_loses_and_doubles_nothing(live: LiveBaton, fake
     settle(live, minutes=1)  # every attempt in that minute fails
     assert fake_slack.calls_to("chat.postMessage") == []
     fake_slack.down = False
-    settle(live)
+    settle(live, until=lambda: statuses(live) == Counter({"sent": 6}))
     assert len(fake_slack.calls_to("chat.postMessage")) == 6
     assert all(n == 1 for n in accepted(fake_slack).values())
 
@@ -90,7 +99,7 @@ def test_a_burst_of_rate_limits_is_waited_out(live: LiveBaton, fake_slack: FakeS
     fake_slack.fail("chat.postMessage", 429, "ratelimited", times=12, headers={"Retry-After": "3"})
     fake_slack.fail("chat.postMessage", 500, times=4)
     file_tasks(live, 4)
-    settle(live)
+    settle(live, until=lambda: statuses(live) == Counter({"sent": 8}))
     assert len(fake_slack.calls_to("chat.postMessage")) == 8
     assert all(n == 1 for n in accepted(fake_slack).values())
     assert statuses(live) == Counter({"sent": 8})

@@ -109,7 +109,7 @@ def test_refusals_from_the_permission_table_are_private_and_change_nothing(
 ) -> None:
     setup_company(live)
     live.reply_text("U_ALICE", "new Count pallets <@U_PAUL|paul>")
-    eventually(lambda: len(slack.messages()) >= 2, what="filing messages")
+    live.settled()
     sent_before, stored_before = len(slack.messages()), counts(live.baton.engine)
     refusals = {
         ("U_SAM", "ack 1"): "Only the owner may acknowledge T-1.",

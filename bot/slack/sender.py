@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from bot.slack.directory import SlackDirectory
 from bot.slack.home_view import home_view
+from bot.slack.pacing import ChannelPacer
 from bot.slack.render import (
     card_payload,
     notice_payload,
@@ -31,7 +32,7 @@ from handlers.results import Text
 from handlers.standups import summary as standup_summary
 from handlers.tasks import viewer_moves
 from handlers.views import task_view
-from scheduler.delivery import RetryLater, Skip, Undeliverable
+from scheduler.delivery import Hold, RetryLater, Skip, Undeliverable
 from storage import outbox
 from storage.models import Department, Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
 from storage.queries import member_names
@@ -66,8 +67,11 @@ class SlackSender:
         self.clock = clock
         self.admins = admins
         self.directory = SlackDirectory(client)
+        self.pacer = ChannelPacer()
 
     def send(self, session: Session, row: OutboxMessage) -> None:
+        if row.kind != "home" and not self.pacer.take(_channel_of(row)):
+            raise Hold()
         kinds = {
             "card": self._card,
             "dm": self._dm,
@@ -250,6 +254,12 @@ class SlackSender:
             self.client.chat_postMessage(channel=row.recipient, text=text)
 
 
+def _channel_of(row: OutboxMessage) -> str:
+    if row.kind == "ephemeral":
+        return str(json.loads(row.data or "{}").get("channel") or row.recipient)
+    return row.recipient
+
+
 def _error(err: SlackApiError) -> str:
     data: Any = err.response.data if err.response is not None else {}
     return str(data.get("error", "")) if isinstance(data, dict) else ""
@@ -265,7 +275,7 @@ def classify(err: SlackApiError) -> RetryLater | Undeliverable:
             retry_after = float(header[0] if isinstance(header, list) else header) if header else None
         except ValueError:
             retry_after = None
-        return RetryLater("rate limited", retry_after=retry_after or 1.0)
+        return RetryLater("rate limited", retry_after=retry_after or 1.0, pause_all=True)
     if status >= 500:
         return RetryLater(f"slack {status}")
     if code in PERMANENT:
