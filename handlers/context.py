@@ -49,3 +49,4 @@ class Context:
     actor: Actor
     channel_id: str | None = None
     config: Config = field(default_factory=Config)
+    channel_private: bool = False  # a private channel or group DM: what is filed here stays among its people

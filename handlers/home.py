@@ -56,7 +56,7 @@ def build_home(
     }
     dept = queries.department_led_by(session=session, user_id=user_id)
     if dept is not None:
-        conditions["dept"] = [Task.owning_department_id == dept.id, active]
+        conditions["dept"] = [Task.owning_department_id == dept.id, active, queries.visible_to(user_id)]
     sections = []
     rows_by_id: dict[int, Task] = {}
     for key in SECTIONS:

@@ -61,11 +61,19 @@ def run_command(
     channel_id: str | None,
     config: Config,
     clock: Clock,
+    channel_private: bool = False,
 ) -> Outcome:
     """Handle a typed command (typed, pressed or submitted) in one transaction; a refusal changes nothing."""
     try:
         with unit_of_work(engine) as session:
-            ctx = Context(session=session, now=clock(), actor=actor, channel_id=channel_id, config=config)
+            ctx = Context(
+                session=session,
+                now=clock(),
+                actor=actor,
+                channel_id=channel_id,
+                config=config,
+                channel_private=channel_private,
+            )
             reply = handle(ctx, command)
         return Outcome(reply=reply, actor=actor, ok=True)
     except BatonError as refusal:
@@ -81,6 +89,7 @@ def run_task_text(
     escaped: bool,
     config: Config,
     clock: Clock,
+    channel_private: bool = False,
 ) -> Outcome:
     """Parse and handle `/task <text>`."""
     try:
@@ -88,7 +97,13 @@ def run_task_text(
     except BatonError as refusal:
         return refused(refusal, actor)
     return run_command(
-        engine, command=command, actor=actor, channel_id=channel_id, config=config, clock=clock
+        engine,
+        command=command,
+        actor=actor,
+        channel_id=channel_id,
+        config=config,
+        clock=clock,
+        channel_private=channel_private,
     )
 
 

@@ -61,7 +61,11 @@ def dept_stats(
     _, overdue_now = queries.tasks_where(
         session=session, conditions=[mine, active, col(Task.due_at) < now], limit=0
     )
-    oldest = session.exec(select(Task).where(mine, active).order_by(col(Task.created_at)).limit(OLDEST)).all()
+    # Titles go to a channel: never a private task's.
+    public = col(Task.private).is_(False)
+    oldest = session.exec(
+        select(Task).where(mine, active, public).order_by(col(Task.created_at)).limit(OLDEST)
+    ).all()
     requested = session.exec(
         select(Task.owning_department_id).where(
             Task.requesting_department_id == dept.id,

@@ -65,6 +65,13 @@ def is_lead(ctx: Context, task: Task) -> bool:
     return dept is not None and dept.lead_id == uid
 
 
+def _involved(ctx: Context, task: Task) -> bool:
+    uid = ctx.actor.user_id
+    return uid in (task.requester_id, task.owner_id, task.accountable_id) or uid in notify.watchers_of(
+        ctx, task
+    )
+
+
 def require_open(ctx: Context, task: Task) -> None:
     if task.status in CLOSED:
         raise NotAllowed("task_closed", task_id=task.id, status=t(ctx.actor.locale, f"status_{task.status}"))
@@ -123,6 +130,7 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         created_at=ctx.now,
         updated_at=ctx.now,
         assigned_at=ctx.now,
+        private=ctx.channel_private,
     )
     ctx.session.add(task)
     ctx.session.flush()
@@ -443,7 +451,10 @@ def handover(ctx: Context, cmd: Handover) -> Reply:
 
 
 def show(ctx: Context, cmd: ShowTask) -> Reply:
-    view = task_view(ctx.session, get_task(ctx, cmd.task_id), with_history=True)
+    task = get_task(ctx, cmd.task_id)
+    if task.private and not _involved(ctx, task):
+        raise NotFound("task_not_found", task_id=cmd.task_id)  # not even whether it exists
+    view = task_view(ctx.session, task, with_history=True)
     names = queries.member_names(session=ctx.session, user_ids=people_in([view]))
     return Reply(kind="detail", task=view, names=names)
 
@@ -467,6 +478,7 @@ def list_tasks(ctx: Context, cmd: ListTasks) -> Reply:
         params["dept"] = dept.name
     else:
         conditions = [active]
+    conditions.append(queries.visible_to(uid))
     rows, total = queries.tasks_where(
         session=ctx.session, conditions=conditions, limit=LIST_LIMIT, offset=max(0, cmd.offset)
     )

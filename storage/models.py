@@ -59,6 +59,8 @@ class Task(SQLModel, table=True):
     owning_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     due_at: datetime | None = Field(default=None, sa_column=_instant())
     source_channel: str | None = Field(default=None, max_length=32)
+    # Filed in a private channel or group DM: only the people involved ever see it listed.
+    private: bool = Field(default=False)
     source_link: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
     updated_at: datetime = Field(sa_column=_instant(nullable=False))

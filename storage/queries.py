@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import case, func, nulls_last
+from sqlalchemy import ColumnElement, case, func, nulls_last, or_
 from sqlmodel import Session, col, select
 
 from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskWatcher
@@ -156,3 +156,17 @@ def forget_deliveries_before(*, session: Session, instant: datetime) -> None:
     from storage.models import ProcessedEvent
 
     session.execute(delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < instant))
+
+
+def visible_to(user_id: str) -> ColumnElement[bool]:
+    """Tasks a person may see listed: every public one, and private ones they are part of."""
+    watching = select(TaskWatcher.task_id).where(
+        TaskWatcher.user_id == user_id, TaskWatcher.task_id == Task.id
+    )
+    return or_(
+        col(Task.private).is_(False),
+        Task.requester_id == user_id,
+        Task.owner_id == user_id,
+        Task.accountable_id == user_id,
+        watching.exists(),
+    )

@@ -323,3 +323,38 @@ def test_text_that_could_ping_is_stored_as_plain_words(engine: Engine, clock: Fi
     assert outcome.ok
     assert Driver(engine, clock).task(1).title == "Tell @channel and <@U999> about R&D"
     assert counts(engine)["Task"] == 1
+
+
+def test_tasks_filed_in_a_private_channel_stay_among_the_people_involved(
+    engine: Engine, clock: FixedClock
+) -> None:
+    from handlers.runner import identify, run_task_text
+    from tests.company import CONFIG
+
+    seed(engine, clock)
+    bot = Driver(engine, clock)
+    actor = identify(
+        engine, user_id=uid("alice"), user_name="alice", directory=None, config=CONFIG, clock=clock
+    )
+    outcome = run_task_text(
+        engine,
+        text="new Salary review for @paul #production",
+        actor=actor,
+        channel_id="G1",
+        escaped=False,
+        config=CONFIG,
+        clock=clock,
+        channel_private=True,
+    )
+    assert outcome.ok and bot.task(1).private
+    bot.ok("alice", "new Public one @pete")
+
+    def listed(who: str, text: str) -> list[int]:
+        return [v.id for v in bot.ok(who, text).reply.tasks]
+
+    assert listed("olga", "list all") == [2]  # outside it: not even listed
+    assert listed("sam", "list dept production") == [2]
+    bot.refused("olga", "show 1", "task_not_found")  # nor does it admit it exists
+    assert listed("alice", "list requested") == [1, 2]
+    assert listed("pete", "list all") == [1, 2]  # pete leads production: accountable, so involved
+    bot.ok("pete", "show 1")

@@ -231,3 +231,27 @@ def test_healthz_answers_when_the_database_does(live: LiveBaton) -> None:
     assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert live.http.get("/readyz").json() == {"status": "ready"}
     assert live.http.get("/nope").status_code == 404
+
+
+def test_a_private_channel_task_is_hidden_from_people_outside_it(live: LiveBaton, slack: FakeSlack) -> None:
+    from urllib.parse import urlencode
+
+    setup_company(live)
+    body = urlencode(
+        {
+            "command": "/task",
+            "text": "new Salary review <@U_PAUL|paul>",
+            "user_id": "U_ALICE",
+            "user_name": "alice",
+            "channel_id": "C_SECRET",
+            "channel_name": "privategroup",
+            "team_id": "T1",
+        }
+    )
+    assert live.post(body, signed_headers(body)).json()["text"] == "Filed T-1 for @paul."
+    with Session(live.baton.engine) as session:
+        task = session.get(Task, 1)
+        assert task is not None and task.private
+    assert "Salary" not in live.slash("U_SAM", "list all").text
+    assert live.reply_text("U_SAM", "show 1") == "There is no task T-1."
+    assert "Salary" in live.slash("U_PAUL", "list").text

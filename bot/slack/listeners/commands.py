@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.slack import ids
 from bot.slack.errors import answer_or_apologise
 from bot.slack.forms import new_task_form
-from bot.slack.listeners.common import actor_of, departments
+from bot.slack.listeners.common import actor_of, departments, is_private
 from bot.slack.render import reply_payload
 from handlers.runner import run_task_text
 
@@ -27,6 +27,7 @@ def register(app: App, baton: Baton) -> None:
         def work() -> dict[str, Any]:
             actor = actor_of(baton, {"id": command["user_id"], "name": command.get("user_name")})
             channel = command.get("channel_id")
+            private = is_private(channel, command.get("channel_name"))
             outcome = run_task_text(
                 baton.engine,
                 text=command.get("text", ""),
@@ -35,10 +36,13 @@ def register(app: App, baton: Baton) -> None:
                 escaped=True,
                 config=baton.config,
                 clock=baton.clock,
+                channel_private=private,
             )
             if outcome.reply.kind == "form":
                 # The form must open within Slack's 3-second trigger window, so this call cannot wait.
-                form = new_task_form(actor.locale, departments(baton, actor), metadata={"channel": channel})
+                form = new_task_form(
+                    actor.locale, departments(baton, actor), metadata={"channel": channel, "private": private}
+                )
                 client.views_open(trigger_id=command["trigger_id"], view=form)
                 return {}
             if outcome.ok:

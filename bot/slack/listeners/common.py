@@ -25,6 +25,12 @@ def actor_of(baton: Baton, user: dict[str, Any]) -> Actor:
     )
 
 
+def is_private(channel_id: str | None, channel_name: str | None) -> bool:
+    """Slack names private channels "privategroup" in these payloads, and group DMs "mpdm-…"."""
+    name = channel_name or ""
+    return name == "privategroup" or name.startswith("mpdm-") or (channel_id or "").startswith("G")
+
+
 def where_pressed(body: dict[str, Any]) -> dict[str, Any]:
     """The message (channel and ts) or view a press came from."""
     container = body.get("container") or {}

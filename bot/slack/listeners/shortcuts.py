@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.forms import new_task_form
-from bot.slack.listeners.common import actor_of, departments
+from bot.slack.listeners.common import actor_of, departments, is_private
 from handlers.commands import plain_text
 
 if TYPE_CHECKING:
@@ -41,7 +41,11 @@ def register(app: App, baton: Baton) -> None:
         form = new_task_form(
             actor.locale,
             departments(baton, actor),
-            metadata={"channel": channel, "link": link},
+            metadata={
+                "channel": channel,
+                "link": link,
+                "private": is_private(channel, (body.get("channel") or {}).get("name")),
+            },
             title=title,
             details=text,
         )

@@ -52,6 +52,7 @@ def register(app: App, baton: Baton) -> None:
             channel_id=meta.get("channel"),
             config=baton.config,
             clock=baton.clock,
+            channel_private=bool(meta.get("private")),
         )
         if not outcome.ok and outcome.reply.text is not None:
             field = FIELD_OF.get(outcome.reply.text.key, first_field)
