@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
+from bot import logs
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
 from storage.db import make_engine
@@ -187,8 +188,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logs.configure()
     try:
         settings = load_settings()
         return int(args.func(args, settings) or 0)

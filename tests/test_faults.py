@@ -143,3 +143,12 @@ def test_a_form_submitted_twice_files_one_task(live: LiveBaton, fake_slack: Fake
     assert live.interact(submission).status_code == 200
     with Session(live.baton.engine) as session:
         assert [t.title for t in session.exec(select(Task)).all()] == ["Only once"]
+
+
+def test_answers_slower_than_three_seconds_still_arrive_once(live: LiveBaton, fake_slack: FakeSlack) -> None:
+    fake_slack.delays["chat.postMessage"] = 3.5
+    started = time.monotonic()
+    assert live.reply_text("U_ALICE", "new Slow one <@U_PAUL|paul>") == "Filed T-1 for @paul."
+    assert time.monotonic() - started < 3  # the reply never waits for Slack
+    settle(live, minutes=0, until=lambda: statuses(live) == Counter({"sent": 2}))
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2

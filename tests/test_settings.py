@@ -93,3 +93,16 @@ def test_secrets_never_show_in_reprs_or_logs(
         logging.getLogger("baton").info("settings: %s %r", s, s)
     assert "very-secret" not in caplog.text and "shh-signing" not in caplog.text
     assert "very-secret" not in repr(s)
+
+
+def test_log_lines_carry_the_request_id(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot import logs
+
+    logs.configure()
+    try:
+        request_id = logs.new_request_id()
+        logging.getLogger("baton.test").info("hello")
+        line = capsys.readouterr().err.strip().splitlines()[-1]
+        assert f"INFO baton.test request={request_id} hello" in line
+    finally:
+        logging.getLogger().handlers.clear()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltResponse
 
+from bot.logs import new_request_id
 from handlers.surfaces import first_time
 
 if TYPE_CHECKING:
@@ -28,6 +29,11 @@ def delivery_key(body: dict[str, Any]) -> str | None:
 
 
 def register(app: App, baton: Baton) -> None:
+    @app.middleware
+    def tag_request(next: Callable[[], Any]) -> Any:  # noqa: A002
+        new_request_id()  # every log line of this request carries it
+        return next()
+
     @app.middleware
     def handle_each_delivery_once(body: dict[str, Any], next: Callable[[], Any]) -> BoltResponse | None:  # noqa: A002
         key = delivery_key(body)
