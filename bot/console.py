@@ -17,7 +17,7 @@ from bot.text_render import notice_lines, reply_lines, task_lines
 from handlers.clock import Clock, FixedClock
 from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
-from handlers.notices import digest, notice, overdue_tasks
+from handlers.notices import digest, notice, overdue_tasks, standup_of
 from handlers.people import reader_locale, zone
 from handlers.runner import identify, run_standup_text, run_task_text
 from handlers.standups import summary as standup_summary
@@ -104,10 +104,7 @@ class ConsoleSender:
 
     def _standup(self, session: Session, row: OutboxMessage) -> None:
         data = json.loads(row.data or "{}")
-        run = session.get(StandupRun, data.get("run_id"))
-        standup = session.get(Standup, run.standup_id) if run else None
-        if run is None or standup is None:
-            raise Skip()
+        run, standup = standup_of(session, row)
         locale = reader_locale(session.get(Member, standup.created_by))
         if row.event == "standup_open":
             run.thread_ts = f"console-{row.id}"

@@ -13,7 +13,7 @@ from handlers.results import TaskView, Text
 from handlers.stats import DeptStats, dept_stats
 from handlers.views import task_view, task_views
 from storage import queries
-from storage.models import Department, OutboxMessage, Standup, Task
+from storage.models import Department, OutboxMessage, Standup, StandupRun, Task
 
 ACTIVE_VALUES = {s.value for s in ACTIVE}
 
@@ -81,3 +81,14 @@ def undeliverable_contact(session: Session, row: OutboxMessage) -> str | None:
         return dept.lead_id
     standup = session.exec(select(Standup).where(Standup.channel_id == row.recipient)).first()
     return standup.created_by if standup is not None else None
+
+
+def standup_of(session: Session, row: OutboxMessage) -> tuple[StandupRun, Standup]:
+    """The run and stand-up a stand-up message is about; Skip when they are gone."""
+    from scheduler.delivery import Skip
+
+    run = session.get(StandupRun, json.loads(row.data or "{}").get("run_id"))
+    standup = session.get(Standup, run.standup_id) if run else None
+    if run is None or standup is None:
+        raise Skip()
+    return run, standup

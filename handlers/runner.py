@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -80,7 +82,7 @@ def run_command(
         return refused(refusal, actor)
 
 
-def run_task_text(
+def run_text(
     engine: Engine,
     *,
     text: str,
@@ -90,10 +92,11 @@ def run_task_text(
     config: Config,
     clock: Clock,
     channel_private: bool = False,
+    parse: Callable[..., TaskCommand | StandupCommand] = parse_task_command,
 ) -> Outcome:
-    """Parse and handle `/task <text>`."""
+    """Parse and handle what followed a slash command (`/task` by default; `parse` picks another)."""
     try:
-        command = parse_task_command(text, escaped=escaped)
+        command = parse(text, escaped=escaped)
     except BatonError as refusal:
         return refused(refusal, actor)
     return run_command(
@@ -107,21 +110,9 @@ def run_task_text(
     )
 
 
-def run_standup_text(
-    engine: Engine,
-    *,
-    text: str,
-    actor: Actor,
-    channel_id: str | None,
-    escaped: bool,
-    config: Config,
-    clock: Clock,
-) -> Outcome:
-    """Parse and handle `/standup <text>`."""
-    try:
-        command = parse_standup_command(text, escaped=escaped)
-    except BatonError as refusal:
-        return refused(refusal, actor)
-    return run_command(
-        engine, command=command, actor=actor, channel_id=channel_id, config=config, clock=clock
-    )
+def run_task_text(engine: Engine, **kwargs: Any) -> Outcome:
+    return run_text(engine, parse=parse_task_command, **kwargs)
+
+
+def run_standup_text(engine: Engine, **kwargs: Any) -> Outcome:
+    return run_text(engine, parse=parse_standup_command, **kwargs)

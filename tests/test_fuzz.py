@@ -114,6 +114,14 @@ def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
     app.stop()
 
 
+def stored(live: LiveBaton) -> dict[str, int]:
+    """What commands store. Where cards were posted is the delivery worker's bookkeeping, written
+    whenever an earlier command's card goes out, so it is left out."""
+    found = counts(live.baton.engine)
+    found.pop("TaskMessage")
+    return found
+
+
 def test_a_thousand_random_slash_commands_over_http(db_kind: str, live: LiveBaton) -> None:
     if db_kind != "sqlite":
         pytest.skip("one database is enough for the fuzz run; the parsers do not touch it")
@@ -121,7 +129,7 @@ def test_a_thousand_random_slash_commands_over_http(db_kind: str, live: LiveBato
     invalid = 0
     for _ in range(1000):
         text = random_text(rng)
-        before = counts(live.baton.engine)
+        before = stored(live)
         response = live.slash(rng.choice(["U_ALICE", "U_PAUL", "U_ADMIN"]), text)
         assert response.status_code == 200, (text[:200], response.status_code)
         if not text.split():
@@ -134,5 +142,5 @@ def test_a_thousand_random_slash_commands_over_http(db_kind: str, live: LiveBato
             parse_task_command(text, escaped=True)
         except BatonError:
             invalid += 1
-            assert counts(live.baton.engine) == before, (text[:200], body.get("text"))
+            assert stored(live) == before, (text[:200], body.get("text"))
     assert invalid > 300  # most random text cannot be parsed — and none of it stored anything

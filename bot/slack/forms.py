@@ -106,19 +106,7 @@ def new_task_form(
         )
     priorities = [Option(value=p, text=t(locale, f"priority_{p}")) for p in PRIORITIES]
     blocks += [
-        InputBlock(
-            block_id=ids.F_DUE_DATE,
-            label=_text(locale, "f_due_date"),
-            optional=True,
-            element=DatePickerElement(action_id=ids.F_DUE_DATE),
-        ),
-        InputBlock(
-            block_id=ids.F_DUE_TIME,
-            label=_text(locale, "f_due_time"),
-            optional=True,
-            hint=_text(locale, "f_due_time_hint", 2000),
-            element=TimePickerElement(action_id=ids.F_DUE_TIME),
-        ),
+        *due_inputs(locale, date_optional=True),
         InputBlock(
             block_id=ids.F_PRIORITY,
             label=_text(locale, "f_priority"),
@@ -159,11 +147,13 @@ def assign_form(locale: str, task_id: int) -> dict[str, Any]:
     return _modal(ids.ASSIGN_VIEW, "form_assign", "form_save", locale, [block], {"task_id": task_id})
 
 
-def due_form(locale: str, task_id: int) -> dict[str, Any]:
-    blocks: list[Block] = [
+def due_inputs(locale: str, *, date_optional: bool) -> list[Block]:
+    """A date picker and an optional time: a date alone means the end of that working day."""
+    return [
         InputBlock(
             block_id=ids.F_DUE_DATE,
             label=_text(locale, "f_due_date"),
+            optional=date_optional,
             element=DatePickerElement(action_id=ids.F_DUE_DATE),
         ),
         InputBlock(
@@ -174,6 +164,10 @@ def due_form(locale: str, task_id: int) -> dict[str, Any]:
             element=TimePickerElement(action_id=ids.F_DUE_TIME),
         ),
     ]
+
+
+def due_form(locale: str, task_id: int) -> dict[str, Any]:
+    blocks = due_inputs(locale, date_optional=False)
     return _modal(ids.DUE_VIEW, "form_due", "form_save", locale, blocks, {"task_id": task_id})
 
 

@@ -26,7 +26,7 @@ from bot.slack.standup_render import answer_payload, open_payload, prompt_payloa
 from handlers.clock import Clock
 from handlers.home import build_home
 from handlers.lifecycle import moves_for
-from handlers.notices import digest, notice, overdue_tasks
+from handlers.notices import digest, notice, overdue_tasks, standup_of
 from handlers.people import reader_locale, refresh_member, zone
 from handlers.results import Text
 from handlers.standups import summary as standup_summary
@@ -139,10 +139,7 @@ class SlackSender:
     def _standup(self, session: Session, row: OutboxMessage) -> None:
         """The thread parent, an answer in the thread (updated when changed), the closing summary."""
         data = json.loads(row.data or "{}")
-        run = session.get(StandupRun, data.get("run_id"))
-        standup = session.get(Standup, run.standup_id) if run else None
-        if run is None or standup is None:
-            raise Skip()
+        run, standup = standup_of(session, row)
         locale = reader_locale(session.get(Member, standup.created_by))
         if row.event == "standup_open":
             answer = self.client.chat_postMessage(
