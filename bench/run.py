@@ -1,0 +1,569 @@
+"""Baton's benchmarks: `python -m bench.run [--quick] [--big]`. Every figure is printed beside a baseline
+measured in the same run, and everything is written to bench/RESULTS.md.
+
+1. Slash commands over HTTP: `baton run` beside two bare Bolt apps on the same stack (wrk, or a Python
+   load generator with a warning).
+2. Sweep cost: one `tick` over N open tasks and 10k people, on SQLite (and PostgreSQL when
+   TEST_DATABASE_URL is set): seconds, and SQL statements (they must not grow with N).
+3. Delivery: 5,000 direct messages through a fake Slack that enforces one message per second per
+   channel and a workspace-wide ceiling: time against the floor those limits allow, and 429s received.
+4. Memory and start-up: RSS of `baton run` idle and with 100k tasks; time to a healthy /healthz.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from sqlalchemy import event, insert, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage import migrate  # noqa: E402
+from storage.db import make_engine  # noqa: E402
+from storage.models import Department, Member, OutboxMessage, Task  # noqa: E402
+from tests.fake_slack import FakeSlack  # noqa: E402
+from tests.live import SECRET, signed_headers  # noqa: E402
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+LINES: list[str] = []
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+    LINES.append(line)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, timeout: float = 30) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            if httpx.get(url, timeout=0.5).status_code in (200, 404):
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url} never answered")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# ---- 1. slash commands over HTTP --------------------------------------------------------------
+
+
+def start_baton(db_url: str, api_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": db_url,
+        "BATON_ADMINS": "U_ADMIN",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--no-scheduler"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def start_bare(kind: str, api_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("SLACK_BOT_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.servers", kind, str(port), SECRET, api_url],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def slash_body(text_: str) -> str:
+    return urlencode(
+        {
+            "command": "/task",
+            "text": text_,
+            "user_id": "U_ALICE",
+            "user_name": "alice",
+            "channel_id": "C_BENCH",
+            "team_id": "T1",
+            "trigger_id": "1.2",
+        }
+    )
+
+
+def press_body(task_id: int) -> str:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U_PAUL", "username": "paul"},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "container": {"type": "message", "channel_id": "C_BENCH", "message_ts": "1.1"},
+        "channel": {"id": "C_BENCH"},
+        "trigger_id": "1.2",
+        "response_url": "",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "task_ack",
+                "block_id": "b",
+                "value": str(task_id),
+                "action_ts": "1",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def wrk(url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
+    headers = signed_headers(body)
+    lua = (
+        "wrk.method = 'POST'\nwrk.body = "
+        + json.dumps(body)
+        + "\n"
+        + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(lua)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "1" if connections == 1 else "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            f.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout
+    os.unlink(f.name)
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m[1]), m[2]
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(rps[1]) if rps else float("nan"),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": float(errors[1]) if errors else 0.0,
+    }
+
+
+def python_load(url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        nonlocal errors
+        with httpx.Client(timeout=10) as client:
+            while time.monotonic() < stop:
+                started = time.monotonic()
+                r = client.post(url, content=body, headers=signed_headers(body))
+                with lock:
+                    latencies.append((time.monotonic() - started) * 1000)
+                    errors += r.status_code != 200
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "errors": float(errors),
+    }
+
+
+def bench_http(seconds: int) -> None:
+    say("## 1. Slash commands over HTTP")
+    load = wrk if shutil.which("wrk") else python_load
+    if load is python_load:
+        say(
+            "WARNING: wrk not found (apt-get install wrk): using a Python load generator, which competes for CPU"
+        )
+    fake = FakeSlack().start()
+    fake.add_user("U_ALICE", "alice")
+    fake.add_user("U_PAUL", "paul")
+    fake.add_user("U_ADMIN", "admin", admin=True)
+    workdir = Path(tempfile.mkdtemp())
+    db_url = f"sqlite:///{workdir / 'bench.db'}"
+    servers = {"baton": (start_baton(db_url, fake.url, p := free_port()), p)}
+    for kind in ("default", "tuned"):
+        servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
+    try:
+        for _, port in servers.values():
+            wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        base = f"http://127.0.0.1:{servers['baton'][1]}/slack/events"
+        httpx.post(
+            base,
+            content=(
+                b := urlencode(
+                    {
+                        "command": "/task",
+                        "text": "dept add production lead <@U_PAUL|paul>",
+                        "user_id": "U_ADMIN",
+                        "user_name": "admin",
+                        "channel_id": "C1",
+                        "team_id": "T1",
+                    }
+                )
+            ),
+            headers=signed_headers(b),
+        )
+        httpx.post(base, content=(b := slash_body("new First <@U_PAUL|paul>")), headers=signed_headers(b))
+        cases = {
+            "/task new": slash_body("new Check the seals on line 3 <@U_PAUL|paul> due:friday !high"),
+            "/task list": slash_body("list all"),
+            "button press": press_body(1),
+        }
+        say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
+        say(
+            "| case | conns | Baton | bare Bolt (default) | bare Bolt (process_before_response) | Baton ÷ tuned | "
+            "Baton ÷ default |"
+        )
+        say("|---|---|---|---|---|---|---|")
+        for case, body in cases.items():
+            for conns in (1, 50):
+                results = {}
+                for name, (_, port) in servers.items():
+                    results[name] = load(f"http://127.0.0.1:{port}/slack/events", body, conns, seconds)
+                b, d, t = results["baton"], results["default"], results["tuned"]
+
+                def cell(r: dict[str, float]) -> str:
+                    err = f", {int(r['errors'])} errors" if r["errors"] else ""
+                    return f"{r['rps']:.0f} rps, {r['p50']:.1f}/{r['p99']:.1f} ms{err}"
+
+                say(
+                    f"| {case} | {conns} | {cell(b)} | {cell(d)} | {cell(t)} | {b['rps'] / t['rps']:.2f} | "
+                    f"{b['rps'] / d['rps']:.1f} |"
+                )
+    finally:
+        for proc, _ in servers.values():
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
+        fake.stop()
+    say()
+
+
+# ---- 2. sweep cost ----------------------------------------------------------------------------
+
+
+def seed(engine: Any, tasks: int, people: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Department),
+            [
+                {
+                    "id": 1,
+                    "name": "production",
+                    "lead_id": "U0",
+                    "sla_hours": 4,
+                    "tz": "Asia/Shanghai",
+                    "country": "CN",
+                    "work_start": "09:00",
+                    "work_end": "18:00",
+                    "created_at": NOW - timedelta(days=30),
+                }
+            ],
+        )
+        conn.execute(
+            insert(Member),
+            [
+                {
+                    "user_id": f"U{i}",
+                    "name": f"p{i}",
+                    "department_id": 1,
+                    "tz": "Asia/Shanghai",
+                    "locale": "en-US",
+                    "is_admin": False,
+                    "locale_override": None,
+                    "profile_checked_at": NOW,
+                }
+                for i in range(people)
+            ],
+        )
+        batch = []
+        for i in range(tasks):
+            status = ("open", "acknowledged", "in_progress", "blocked")[i % 4]
+            batch.append(
+                {
+                    "title": f"Task {i}",
+                    "details": "",
+                    "priority": "normal",
+                    "status": status,
+                    "requester_id": f"U{(i + 1) % people}",
+                    "owner_id": f"U{i % people}",
+                    "accountable_id": "U0",
+                    "owning_department_id": 1,
+                    "requesting_department_id": 1,
+                    "private": False,
+                    "due_at": NOW + timedelta(days=(i % 20) - 10),
+                    "created_at": NOW - timedelta(days=12),
+                    "updated_at": NOW,
+                    "assigned_at": NOW - timedelta(days=12),
+                }
+            )
+            if len(batch) == 10_000:
+                conn.execute(insert(Task), batch)
+                batch = []
+        if batch:
+            conn.execute(insert(Task), batch)
+
+
+def bench_sweep(sizes: list[int]) -> None:
+    from scheduler.sweep import sweep
+
+    say("## 2. Sweep cost (`baton tick`: plan and queue everything due)")
+    say(
+        "| database | open tasks | people | first tick s | statements | queued | second tick s | statements |"
+    )
+    say("|---|---|---|---|---|---|---|---|")
+    # A working Wednesday morning in Shanghai, so every rule may fire.
+    at = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+    targets = [("sqlite", None)] + (
+        [("postgresql", os.environ["TEST_DATABASE_URL"])] if os.environ.get("TEST_DATABASE_URL") else []
+    )
+    for name, url in targets:
+        for size in sizes:
+            workdir = Path(tempfile.mkdtemp())
+            engine = make_engine(url or f"sqlite:///{workdir / 'sweep.db'}")
+            if url:
+                with engine.begin() as conn:
+                    conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            migrate.upgrade(engine)
+            seed(engine, size, 10_000)
+            counter = {"n": 0}
+            event.listen(
+                engine, "before_cursor_execute", lambda *a, **k: counter.__setitem__("n", counter["n"] + 1)
+            )
+            timings = []
+            for _ in range(2):
+                counter["n"] = 0
+                started = time.perf_counter()
+                queued = sweep(engine, now=at, default_tz="UTC")
+                timings.append((time.perf_counter() - started, counter["n"], len(queued)))
+            (t1, s1, q1), (t2, s2, _) = timings
+            say(f"| {name} | {size:,} | 10,000 | {t1:.2f} | {s1} | {q1:,} | {t2:.2f} | {s2} |")
+            engine.dispose()
+    say()
+
+
+# ---- 3. delivery at Slack's rate floor -------------------------------------------------------------
+
+
+class RateLimitedSlack(FakeSlack):
+    """One message per second per channel, and a workspace-wide ceiling per second; 429 beyond either."""
+
+    def __init__(self, per_second: int) -> None:
+        super().__init__()
+        self.per_second = per_second
+        self.window: list[float] = []
+        self.last: dict[str, float] = {}
+        self.rejected = 0
+
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if method == "chat.postMessage":
+            with self._lock:
+                now = time.monotonic()
+                self.window = [t for t in self.window if now - t < 1.0]
+                channel = str(params.get("channel"))
+                if len(self.window) >= self.per_second or now - self.last.get(channel, -9) < 1.0:
+                    self.rejected += 1
+                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+                self.window.append(now)
+                self.last[channel] = now
+        return super()._answer(method, params)
+
+
+def bench_delivery(count: int, ceiling: int) -> None:
+    from bot.app import web_client
+    from bot.settings import Settings
+    from bot.slack.sender import SlackSender
+    from handlers.clock import system_clock
+    from scheduler.delivery import DeliveryWorker
+
+    say("## 3. Delivery: stand-up prompts through Slack's limits")
+    fake = RateLimitedSlack(ceiling).start()
+    workdir = Path(tempfile.mkdtemp())
+    engine = make_engine(f"sqlite:///{workdir / 'delivery.db'}")
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Member),
+            [
+                {
+                    "user_id": f"U{i}",
+                    "name": f"p{i}",
+                    "tz": "UTC",
+                    "locale": "en-US",
+                    "is_admin": False,
+                    "profile_checked_at": NOW,
+                    "department_id": None,
+                    "locale_override": None,
+                }
+                for i in range(count)
+            ],
+        )
+        data = json.dumps({"channel": None, "key": "standup_prompt_console", "params": {}})
+        conn.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "kind": "ephemeral",
+                    "recipient": f"U{i}",
+                    "event": "",
+                    "data": data,
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": NOW,
+                    "next_attempt_at": NOW,
+                }
+                for i in range(count)
+            ],
+        )
+    settings = Settings(SLACK_BOT_TOKEN="xoxb-bench", SLACK_API_URL=fake.url, DATABASE_URL="sqlite://")  # type: ignore[call-arg]
+    client = web_client(settings)
+    client.retry_handlers = []
+    worker = DeliveryWorker(
+        engine, SlackSender(client, default_tz="UTC", clock=system_clock, admins=frozenset()), system_clock
+    )
+    started = time.perf_counter()
+    while True:
+        worker.deliver_due()
+        with engine.connect() as conn:
+            left = conn.execute(text("SELECT count(*) FROM outboxmessage WHERE status = 'pending'")).scalar()
+        if not left:
+            break
+        time.sleep(0.05)  # a real worker idles between passes too
+    elapsed = time.perf_counter() - started
+    floor = count / ceiling
+    accepted = len(fake.calls_to("chat.postMessage"))
+    fake.stop()
+    say(f"{count:,} DMs to {count:,} people, workspace ceiling {ceiling}/s, one per second per channel")
+    say(
+        f"delivered {accepted:,} in {elapsed:.1f} s; floor {floor:.1f} s; ratio {elapsed / floor:.2f}; "
+        f"429s received {fake.rejected}"
+    )
+    say()
+
+
+# ---- 4. memory and start-up ----------------------------------------------------------------------
+
+
+def bench_process(tasks: int) -> None:
+    say("## 4. Memory and start-up of `baton run`")
+    fake = FakeSlack().start()
+    for label, size in (("empty database", 0), (f"{tasks:,} tasks", tasks)):
+        workdir = Path(tempfile.mkdtemp())
+        url = f"sqlite:///{workdir / 'p.db'}"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        if size:
+            seed(engine, size, 10_000)
+        engine.dispose()
+        port = free_port()
+        started = time.monotonic()
+        proc = start_baton(url, fake.url, port)
+        to_healthy = wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        body = slash_body("list all")
+        httpx.post(
+            f"http://127.0.0.1:{port}/slack/events", content=body, headers=signed_headers(body), timeout=30
+        )
+        time.sleep(1)
+        idle = rss_mb(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+        say(
+            f"{label}: healthy after {to_healthy:.2f} s (process start included: "
+            f"{time.monotonic() - started - 1:.2f} s to stop-ready), RSS after a `/task list all`: {idle:.0f} MB"
+        )
+    baseline = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import slack_bolt, sqlalchemy, uvicorn, dateparser;print(open('/proc/self/status').read())",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout
+    base_rss = next(
+        (int(line.split()[1]) / 1024 for line in baseline.splitlines() if line.startswith("VmRSS")), 0
+    )
+    say(f"baseline: a bare Python importing Bolt, SQLAlchemy, uvicorn and dateparser: {base_rss:.0f} MB")
+    fake.stop()
+    say()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="short runs, small sizes (a smoke test)")
+    parser.add_argument("--big", action="store_true", help="also sweep 1,000,000 tasks (slow to seed)")
+    args = parser.parse_args()
+    say(f"# Baton benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    say(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    say()
+    bench_http(seconds=2 if args.quick else 5)
+    sizes = [1_000, 10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.big else [])
+    bench_sweep(sizes)
+    bench_delivery(count=500 if args.quick else 5_000, ceiling=100 if args.quick else 200)
+    bench_process(tasks=10_000 if args.quick else 100_000)
+    if not args.quick:
+        (ROOT / "bench" / "RESULTS.md").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+        print("written to bench/RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()
