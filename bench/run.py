@@ -230,7 +230,8 @@ def bench_http(seconds: int) -> None:
     load = wrk if shutil.which("wrk") else python_load
     if load is python_load:
         say(
-            "WARNING: wrk not found (apt-get install wrk): using a Python load generator, which competes for CPU"
+            "WARNING: wrk not found (apt-get install wrk): "
+            "using a Python load generator, which competes for CPU"
         )
     fake = FakeSlack().start()
     fake.add_user("U_ALICE", "alice")
@@ -269,8 +270,8 @@ def bench_http(seconds: int) -> None:
         }
         say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
         say(
-            "| case | conns | Baton | bare Bolt (default) | bare Bolt (process_before_response) | Baton ÷ tuned | "
-            "Baton ÷ default |"
+            "| case | conns | Baton | bare Bolt (default) | bare Bolt (process_before_response) "
+            "| Baton ÷ tuned | Baton ÷ default |"
         )
         say("|---|---|---|---|---|---|---|")
         for case, body in cases.items():
@@ -384,9 +385,11 @@ def bench_sweep(sizes: list[int]) -> None:
             migrate.upgrade(engine)
             seed(engine, size, 10_000)
             counter = {"n": 0}
-            event.listen(
-                engine, "before_cursor_execute", lambda *a, **k: counter.__setitem__("n", counter["n"] + 1)
-            )
+
+            def count_statement(*_args: Any, c: dict[str, int] = counter, **_kwargs: Any) -> None:
+                c["n"] += 1
+
+            event.listen(engine, "before_cursor_execute", count_statement)
             timings = []
             for _ in range(2):
                 counter["n"] = 0
@@ -526,7 +529,8 @@ def bench_process(tasks: int) -> None:
         proc.wait(timeout=15)
         say(
             f"{label}: healthy after {to_healthy:.2f} s (process start included: "
-            f"{time.monotonic() - started - 1:.2f} s to stop-ready), RSS after a `/task list all`: {idle:.0f} MB"
+            f"{time.monotonic() - started - 1:.2f} s to stop-ready), "
+            f"RSS after a `/task list all`: {idle:.0f} MB"
         )
     baseline = subprocess.run(
         [
