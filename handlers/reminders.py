@@ -286,24 +286,8 @@ class Planner:
         return self.session.exec(stmt).first() is not None
 
     def _opening(self, standup: Standup, run: StandupRun) -> None:
-        assert standup.id is not None
-        self.add(
-            Planned(
-                f"standup_open:{run.id}", "post", standup.channel_id, "standup_open", None, {"run_id": run.id}
-            )
-        )
-        for p in standups.participants(self.session, standup.id):
-            if p.away_until is None or p.away_until <= self.now:
-                self.add(
-                    Planned(
-                        f"standup_prompt:{run.id}:{p.user_id}",
-                        "dm",
-                        p.user_id,
-                        "standup_prompt",
-                        None,
-                        {"run_id": run.id},
-                    )
-                )
+        for m in standups.opening(self.session, standup, run, now=self.now):
+            self.add(Planned(m.key, m.kind, m.recipient, m.event, None, {"run_id": m.run_id}))
 
 
 def plan(session: Session, *, now: datetime, default_tz: str) -> list[Planned]:

@@ -324,29 +324,39 @@ def open_run(
     return run
 
 
-def queue_opening(session: Session, standup: Standup, run: StandupRun, *, now: datetime) -> None:
-    """The thread parent and a prompt to each participant who is not away (keys make it once)."""
+@dataclass(frozen=True)
+class Opening:
+    """One message a stand-up sends as it opens, with the key that makes it once."""
+
+    key: str
+    kind: str
+    recipient: str
+    event: str
+    run_id: int
+
+
+def opening(session: Session, standup: Standup, run: StandupRun, *, now: datetime) -> list[Opening]:
+    """The thread parent, and a prompt to each participant who is not away."""
     assert run.id is not None and standup.id is not None
-    outbox.enqueue(
-        session=session,
-        kind="post",
-        recipient=standup.channel_id,
-        now=now,
-        event="standup_open",
-        data={"run_id": run.id},
-        dedupe_key=f"standup_open:{run.id}",
-    )
+    messages = [Opening(f"standup_open:{run.id}", "post", standup.channel_id, "standup_open", run.id)]
     for p in participants(session, standup.id):
-        if p.away_until is not None and p.away_until > now:
-            continue
+        if p.away_until is None or p.away_until <= now:
+            messages.append(
+                Opening(f"standup_prompt:{run.id}:{p.user_id}", "dm", p.user_id, "standup_prompt", run.id)
+            )
+    return messages
+
+
+def queue_opening(session: Session, standup: Standup, run: StandupRun, *, now: datetime) -> None:
+    for m in opening(session, standup, run, now=now):
         outbox.enqueue(
             session=session,
-            kind="dm",
-            recipient=p.user_id,
+            kind=m.kind,
+            recipient=m.recipient,
             now=now,
-            event="standup_prompt",
-            data={"run_id": run.id},
-            dedupe_key=f"standup_prompt:{run.id}:{p.user_id}",
+            event=m.event,
+            data={"run_id": m.run_id},
+            dedupe_key=m.key,
         )
 
 
