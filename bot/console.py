@@ -104,7 +104,10 @@ class ConsoleSender:
 
     def _standup(self, session: Session, row: OutboxMessage) -> None:
         data = json.loads(row.data or "{}")
-        run, standup = standup_of(session, row)
+        found = standup_of(session, row)
+        if found is None:
+            raise Skip()  # the stand-up was removed meanwhile: nothing left to say
+        run, standup = found
         locale = reader_locale(session.get(Member, standup.created_by))
         if row.event == "standup_open":
             run.thread_ts = f"console-{row.id}"

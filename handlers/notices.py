@@ -83,12 +83,10 @@ def undeliverable_contact(session: Session, row: OutboxMessage) -> str | None:
     return standup.created_by if standup is not None else None
 
 
-def standup_of(session: Session, row: OutboxMessage) -> tuple[StandupRun, Standup]:
-    """The run and stand-up a stand-up message is about; Skip when they are gone."""
-    from scheduler.delivery import Skip
-
+def standup_of(session: Session, row: OutboxMessage) -> tuple[StandupRun, Standup] | None:
+    """The run and stand-up a stand-up message is about; None when they are gone."""
     run = session.get(StandupRun, json.loads(row.data or "{}").get("run_id"))
     standup = session.get(Standup, run.standup_id) if run else None
     if run is None or standup is None:
-        raise Skip()
+        return None
     return run, standup

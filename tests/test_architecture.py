@@ -55,3 +55,14 @@ def test_importing_every_module_creates_no_app_and_opens_no_database(tmp_path: P
                 continue  # Alembic's env.py runs only inside Alembic
             importlib.import_module(info.name)
     assert list(tmp_path.iterdir()) == [], "importing Baton created files (a database?)"
+
+
+def test_the_brain_and_storage_do_not_reach_into_the_layers_above_them() -> None:
+    above = {"handlers": ("bot", "scheduler"), "storage": ("bot", "scheduler", "handlers")}
+    offenders = {}
+    for folder, forbidden in above.items():
+        for f in (ROOT / folder).rglob("*.py"):
+            bad = sorted(m for m in imported_modules(f) if m.split(".")[0] in forbidden)
+            if bad:
+                offenders[str(f.relative_to(ROOT))] = bad
+    assert offenders == {}

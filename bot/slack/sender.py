@@ -139,7 +139,10 @@ class SlackSender:
     def _standup(self, session: Session, row: OutboxMessage) -> None:
         """The thread parent, an answer in the thread (updated when changed), the closing summary."""
         data = json.loads(row.data or "{}")
-        run, standup = standup_of(session, row)
+        found = standup_of(session, row)
+        if found is None:
+            raise Skip()  # the stand-up was removed meanwhile: nothing left to say
+        run, standup = found
         locale = reader_locale(session.get(Member, standup.created_by))
         if row.event == "standup_open":
             answer = self.client.chat_postMessage(
