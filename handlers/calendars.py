@@ -19,6 +19,9 @@ def _clock(value: str, fallback: time) -> time:
         return fallback
 
 
+WHOLE_DIRECTORY = 2000  # looking up more people than this at once reads the whole directory
+
+
 class Calendars:
     """Calendars for departments and people, loaded in batches and cached for one sweep."""
 
@@ -27,14 +30,29 @@ class Calendars:
         self.default_tz = default_tz
         self.departments = {d.id: d for d in session.exec(select(Department)).all()}
         self.members: dict[str, Member] = {}
+        self._people: dict[str, WorkCalendar] = {}
+        self._depts: dict[int | None, WorkCalendar] = {}
+        self._all_loaded = False
 
     def load_people(self, user_ids: Iterable[str]) -> None:
+        if self._all_loaded:
+            return
         wanted = {u for u in user_ids if u not in self.members}
-        if wanted:
+        if len(wanted) > WHOLE_DIRECTORY:
+            # One read of everyone beats a parameter list the database may refuse.
+            self.members = {m.user_id: m for m in self.session.exec(select(Member)).all()}
+            self._all_loaded = True
+        elif wanted:
             rows = self.session.exec(select(Member).where(col(Member.user_id).in_(wanted))).all()
             self.members.update({m.user_id: m for m in rows})
 
     def for_department(self, dept: Department | None) -> WorkCalendar:
+        key = dept.id if dept is not None else None
+        if key not in self._depts:
+            self._depts[key] = self._department_calendar(dept)
+        return self._depts[key]
+
+    def _department_calendar(self, dept: Department | None) -> WorkCalendar:
         if dept is None:
             return WorkCalendar(zone(None, self.default_tz))
         return WorkCalendar(
@@ -45,6 +63,11 @@ class Calendars:
         )
 
     def for_person(self, user_id: str) -> WorkCalendar:
+        if user_id not in self._people:
+            self._people[user_id] = self._person_calendar(user_id)
+        return self._people[user_id]
+
+    def _person_calendar(self, user_id: str) -> WorkCalendar:
         self.load_people([user_id])
         member = self.members.get(user_id)
         dept = self.departments.get(member.department_id) if member and member.department_id else None

@@ -28,6 +28,14 @@ def supported_country(code: str) -> bool:
     return code.upper() in holidays.list_supported_countries()
 
 
+@lru_cache(maxsize=65536)
+def _interval(cal: WorkCalendar, day: date) -> tuple[datetime, datetime] | None:
+    # Cached: a sweep asks the same few calendars about the same few weeks many thousand times.
+    if not cal.is_working_day(day):
+        return None
+    return datetime.combine(day, cal.start, cal.tz), datetime.combine(day, cal.end, cal.tz)
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     tz: ZoneInfo
@@ -42,9 +50,7 @@ class WorkCalendar:
 
     def interval(self, day: date) -> tuple[datetime, datetime] | None:
         """That day's working hours as aware instants, or None on a day off."""
-        if not self.is_working_day(day):
-            return None
-        return datetime.combine(day, self.start, self.tz), datetime.combine(day, self.end, self.tz)
+        return _interval(self, day)
 
     def local_date(self, instant: datetime) -> date:
         return instant.astimezone(self.tz).date()
@@ -66,6 +72,21 @@ class WorkCalendar:
                         return begin + remaining
                     remaining -= span[1] - begin
             day += timedelta(days=1)
+        raise ValueError("no working time within ten years")
+
+    def subtract_working_hours(self, end: datetime, hours: float) -> datetime:
+        """The latest instant with `hours` of working time between it and `end`."""
+        remaining = timedelta(hours=hours)
+        day = self.local_date(end)
+        for _ in range(MAX_DAYS):
+            span = self.interval(day)
+            if span is not None:
+                finish = min(end, span[1])
+                if finish > span[0]:
+                    if remaining <= finish - span[0]:
+                        return finish - remaining
+                    remaining -= finish - span[0]
+            day -= timedelta(days=1)
         raise ValueError("no working time within ten years")
 
     def add_working_days(self, start: datetime, days: int) -> datetime:

@@ -1,7 +1,8 @@
 """One sweep: plan what is due at an instant and queue what was not queued before.
 
 The outbox's unique dedupe key decides "already sent", not memory: rows are inserted with
-ON CONFLICT DO NOTHING, so two schedulers sweeping the same instant queue each message once.
+ON CONFLICT DO NOTHING RETURNING, so two schedulers sweeping the same instant queue each message once
+and each learns which rows were its own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from handlers.reminders import Planned, plan
 from storage import outbox, queries
@@ -22,20 +23,11 @@ from storage.db import unit_of_work
 from storage.models import OutboxMessage
 
 log = logging.getLogger("baton.scheduler")
-CHUNK = 500
 KEEP_DELIVERY_KEYS = timedelta(days=1)  # Slack retries an event for minutes, not days
 
 
-def _known_keys(session: Session, keys: Sequence[str]) -> set[str]:
-    known: set[str] = set()
-    for i in range(0, len(keys), CHUNK):
-        chunk = list(keys[i : i + CHUNK])
-        rows = session.exec(select(OutboxMessage.dedupe_key).where(col(OutboxMessage.dedupe_key).in_(chunk)))
-        known.update(k for k in rows.all() if k)
-    return known
-
-
-def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> None:
+def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> set[str]:
+    """Insert what is not queued yet; the keys actually inserted come back (RETURNING)."""
     rows = [
         {
             "kind": p.kind,
@@ -52,13 +44,11 @@ def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> 
         for p in planned
     ]
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for i in range(0, len(rows), CHUNK):
-        stmt = (
-            insert(OutboxMessage)
-            .values(rows[i : i + CHUNK])
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        )
-        session.execute(stmt)
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    # One compiled statement, executed for many rows: SQLAlchemy batches them ("insertmanyvalues").
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.dedupe_key)
+    result = session.connection().execute(stmt, rows)
+    return {k for k in result.scalars() if k}
 
 
 def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = False) -> list[Planned]:
@@ -66,13 +56,12 @@ def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = Fal
     with unit_of_work(engine) as session:
         planned = plan(session, now=now, default_tz=default_tz)
         unique = list({p.key: p for p in planned}.values())
-        known = _known_keys(session, [p.key for p in unique])
-        fresh = [p for p in unique if p.key not in known]
+        inserted = _insert_new(session, unique, now) if unique else set()
+        fresh = [p for p in unique if p.key in inserted]
         if dry_run:
-            session.rollback()
+            session.rollback()  # the plan's own marks and the rows above are undone alike
             return fresh
         queries.forget_deliveries_before(session=session, instant=now - KEEP_DELIVERY_KEYS)
         if fresh:
-            _insert_new(session, fresh, now)
             log.info("sweep at %s queued %d message(s)", now.isoformat(), len(fresh))
     return fresh

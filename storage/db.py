@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+import storage.recheck  # noqa: F401  - registers the listener that keeps reminder marks honest
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.recheck_marks import recheck_instant
 from storage.types import UTCDateTime
 
 
@@ -70,6 +71,11 @@ class Task(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None, sa_column=_instant())
     done_at: datetime | None = Field(default=None, sa_column=_instant())
     closed_at: datetime | None = Field(default=None, sa_column=_instant())
+    # The earliest instant a reminder about this task may be due; NULL when none ever will be. Any
+    # change to the task sets it to an instant long past (storage.recheck), so the next sweep looks.
+    next_check_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True, default=recheck_instant)
+    )
 
 
 class TaskWatcher(SQLModel, table=True):
@@ -185,3 +191,10 @@ class ProcessedEvent(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     received_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
+
+
+class DigestSchedule(SQLModel, table=True):
+    """When a person's next daily overdue digest may be due: the sweep looks at these, not at every task."""
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    next_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
