@@ -15,6 +15,7 @@ from storage import queries
 from storage.models import Department, Member
 
 PROFILE_MAX_AGE = timedelta(hours=24)
+PROFILE_RETRY = timedelta(minutes=10)  # after a failed lookup: not on every request while Slack is down
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
@@ -43,8 +44,11 @@ def refresh_member(
         row.locale = profile.locale or row.locale
         row.is_admin = profile.is_admin
         row.profile_checked_at = now
-    elif name_hint and row.name == row.user_id:
-        row.name = name_hint
+    else:
+        if stale and directory is not None:
+            row.profile_checked_at = now - PROFILE_MAX_AGE + PROFILE_RETRY
+        if name_hint and row.name == row.user_id:
+            row.name = name_hint
     return row
 
 

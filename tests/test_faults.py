@@ -114,6 +114,24 @@ def test_a_slow_slack_never_delays_the_answer(live: LiveBaton, fake_slack: FakeS
     fake_slack.delays.clear()
 
 
+def test_a_failed_profile_lookup_is_not_repeated_on_every_request(
+    live: LiveBaton, fake_slack: FakeSlack
+) -> None:
+    def lookups() -> list[str]:
+        return [c.params["user"] for c in fake_slack.calls_to("users.info") if c.params["user"] == "U_NEW2"]
+
+    fake_slack.fail("users.info", 200, "user_not_found", times=1)
+    live.reply_text("U_NEW2", "help")
+    live.reply_text("U_NEW2", "help")
+    assert lookups() == []  # the one lookup failed (faults are not recorded); the second request waited
+    clock = live.baton.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(timedelta(minutes=11))
+    fake_slack.add_user("U_NEW2", "newcomer", tz="Europe/Berlin")
+    live.reply_text("U_NEW2", "help")
+    assert lookups() == ["U_NEW2"]  # tried again later
+
+
 def test_repeated_event_deliveries_are_handled_once(live: LiveBaton, fake_slack: FakeSlack) -> None:
     envelope = event({"type": "app_home_opened", "user": "U_PAUL", "channel": "D1", "tab": "home"})
     first = live.event(envelope)
