@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import time
+from typing import Any, NamedTuple
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from handlers.people import zone
@@ -19,7 +21,12 @@ def _clock(value: str, fallback: time) -> time:
         return fallback
 
 
-WHOLE_DIRECTORY = 2000  # looking up more people than this at once reads the whole directory
+class Person(NamedTuple):
+    department_id: int | None
+    tz: str | None
+
+
+_PERSON = (col(Member.user_id), col(Member.department_id), col(Member.tz))
 
 
 class Calendars:
@@ -29,22 +36,23 @@ class Calendars:
         self.session = session
         self.default_tz = default_tz
         self.departments = {d.id: d for d in session.exec(select(Department)).all()}
-        self.members: dict[str, Member] = {}
+        self.members: dict[str, Person] = {}
         self._people: dict[str, WorkCalendar] = {}
         self._depts: dict[int | None, WorkCalendar] = {}
-        self._all_loaded = False
 
     def load_people(self, user_ids: Iterable[str]) -> None:
-        if self._all_loaded:
-            return
+        """A few people, by id."""
         wanted = {u for u in user_ids if u not in self.members}
-        if len(wanted) > WHOLE_DIRECTORY:
-            # One read of everyone beats a parameter list the database may refuse.
-            self.members = {m.user_id: m for m in self.session.exec(select(Member)).all()}
-            self._all_loaded = True
-        elif wanted:
-            rows = self.session.exec(select(Member).where(col(Member.user_id).in_(wanted))).all()
-            self.members.update({m.user_id: m for m in rows})
+        if wanted:
+            self._load(select(*_PERSON).where(col(Member.user_id).in_(wanted)))
+
+    def load_people_in(self, user_ids: Select[Any]) -> None:
+        """Everyone a query names, in one statement however many they are."""
+        self._load(select(*_PERSON).where(col(Member.user_id).in_(user_ids)))
+
+    def _load(self, stmt: Select[Any]) -> None:
+        for user_id, department_id, tz in self.session.connection().execute(stmt):
+            self.members[user_id] = Person(department_id, tz)
 
     def for_department(self, dept: Department | None) -> WorkCalendar:
         key = dept.id if dept is not None else None
@@ -68,7 +76,8 @@ class Calendars:
         return self._people[user_id]
 
     def _person_calendar(self, user_id: str) -> WorkCalendar:
-        self.load_people([user_id])
+        if user_id not in self.members:
+            self.load_people([user_id])
         member = self.members.get(user_id)
         dept = self.departments.get(member.department_id) if member and member.department_id else None
         base = self.for_department(dept)

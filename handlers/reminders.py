@@ -49,10 +49,8 @@ class Planner:
         tasks = reminder_state.tasks_to_check(session=self.session, now=self.now)
         if not tasks:
             return
-        leads = [d.lead_id for d in self.cal.departments.values()]
-        self.cal.load_people(
-            {u for t in tasks for u in (t.owner_id, t.accountable_id, t.requester_id)} | set(leads)
-        )
+        self.cal.load_people_in(reminder_state.people_of_tasks_to_check(now=self.now))
+        self.cal.load_people(d.lead_id for d in self.cal.departments.values())
         rules = TaskRules(self.cal, self.now)
         checks: list[tuple[int, datetime, datetime | None]] = []
         overdue_owners: set[str] = set()
@@ -72,7 +70,7 @@ class Planner:
         due = reminder_state.digests_due(session=self.session, now=self.now, statuses=statuses)
         if not due:
             return
-        self.cal.load_people(due)
+        self.cal.load_people_in(reminder_state.people_with_digests_due(now=self.now))
         times: dict[str, datetime | None] = {}
         for owner, ids in due.items():
             if not ids:

@@ -2,6 +2,9 @@
 
 The database decides what was sent. Each row is claimed in its own transaction (on PostgreSQL with
 FOR UPDATE SKIP LOCKED, so replicas never take the same row), sent, and marked in that transaction.
+
+A few rows are in flight at once (`concurrency` threads): a send is mostly waiting on Slack. At most one
+row per recipient is in flight, so each person and channel still gets messages in order.
 """
 
 from __future__ import annotations
@@ -10,14 +13,17 @@ import contextlib
 import logging
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, select
 
 from handlers.clock import Clock
 from handlers.notices import undeliverable_contact
+from scheduler.send_rate import SendRate
 from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OutboxMessage
@@ -26,6 +32,7 @@ log = logging.getLogger("baton.delivery")
 
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_UNKNOWN_FAILURES = 20
+CONCURRENCY = 4  # sends in flight; Slack's ceilings, not this, bound the rate (pacing and 429 pauses)
 # Kinds rendered from the current state at delivery: only the newest request per recipient matters.
 COALESCED = frozenset({"card", "home"})
 
@@ -66,28 +73,50 @@ def backoff(attempts: int) -> timedelta:
 
 
 class DeliveryWorker:
-    def __init__(self, engine: Engine, sender: Sender, clock: Clock, *, idle_wait: float = 1.0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        sender: Sender,
+        clock: Clock,
+        *,
+        idle_wait: float = 1.0,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
         self.engine = engine
         self.sender = sender
         self.clock = clock
         self.idle_wait = idle_wait
+        # One shared connection (an in-memory SQLite database) cannot carry transactions side by side.
+        self.concurrency = 1 if isinstance(engine.pool, StaticPool) else max(1, concurrency)
+        self._pool: ThreadPoolExecutor | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._paused_until: datetime | None = None
-        # PostgreSQL keeps replicas apart with row locks (SKIP LOCKED). SQLite has none: workers of one
-        # process on one SQLite database take turns instead (SQLite is for one process on one host).
-        self._claim_lock = (
-            _sqlite_lock(engine) if engine.dialect.name == "sqlite" else contextlib.nullcontext()
-        )
+        self.rate = SendRate()
+        self._claim_lock = _claim_lock(engine)
+        # Rows being sent by this process: recipients (their order) and ids (home views skip the former).
+        self._in_flight = _in_flight(engine)
 
     # -- one pass ---------------------------------------------------------------------------
 
     def deliver_due(self, limit: int = 10_000) -> int:
         """Send every row that is due now; returns how many rows were settled (sent or not)."""
-        handled = 0
         held: set[str] = set()
+        if self.concurrency == 1:
+            return self._drain(held, limit)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="baton-send")
+        share = max(1, limit // self.concurrency)
+        lanes = [self._pool.submit(self._drain, held, share) for _ in range(self.concurrency)]
+        return sum(lane.result() for lane in lanes)
+
+    def _drain(self, held: set[str], limit: int) -> int:
+        handled = 0
         while handled < limit and not self._stop.is_set() and not self.paused():
+            wait = self.rate.reserve()
+            if wait > 0 and self._stop.wait(wait):
+                break
             result = self._deliver_one(held)
             if result is None:
                 break
@@ -99,59 +128,78 @@ class DeliveryWorker:
 
     def _deliver_one(self, held: set[str]) -> int | None:
         """Settle the next due row: 1 when settled, 0 when held back, None when nothing is due."""
-        with self._claim_lock, unit_of_work(self.engine) as session:
-            now = self.clock()
-            rows = outbox.due_messages(session=session, now=now, limit=1, skip_recipients=held)
-            if not rows:
-                return None
-            row = rows[0]
-            if row.kind in COALESCED and _newer_pending(session, row):
-                row.status = outbox.SUPERSEDED  # the newer request renders the same, current, state
-                return 1
-            try:
-                self.sender.send(session, row)
-            except Hold:
-                held.add(row.recipient)
-                session.rollback()  # whatever the sender looked up stays as it was
-                return 0
-            except RetryLater as err:
-                row.attempts += 1
-                wait = timedelta(seconds=err.retry_after) if err.retry_after else backoff(row.attempts)
-                row.next_attempt_at = now + wait
-                row.last_error = err.reason[:500]
-                if err.pause_all:
-                    self._paused_until = now + wait  # Slack said "slow down": everyone waits, no 429 storm
-                log.info("outbox %s: retry in %ss (%s)", row.id, wait.total_seconds(), err.reason)
-            except Skip:
-                row.status = outbox.SUPERSEDED
-            except Undeliverable as err:
-                row.status = outbox.FAILED
-                row.last_error = err.reason[:500]
-                log.warning("outbox %s to %s failed for good: %s", row.id, row.recipient, err.reason)
-                contact = undeliverable_contact(session, row)
-                if contact is not None:
-                    outbox.enqueue(
+        claimed: tuple[str, int] | None = None
+        try:
+            with unit_of_work(self.engine) as session:
+                now = self.clock()
+                with self._claim_lock:
+                    busy_people, busy_rows = self._in_flight.taken()
+                    rows = outbox.due_messages(
                         session=session,
-                        kind="dm",
-                        recipient=contact,
                         now=now,
-                        task_id=row.task_id,
-                        event="undeliverable",
-                        data={"where": row.recipient, "reason": err.reason},
+                        limit=1,
+                        skip_recipients=held | busy_people,
+                        skip_ids=busy_rows,
                     )
-            except Exception as err:  # noqa: BLE001 - a bug in rendering must not stop every other message
-                row.attempts += 1
-                error_id = uuid.uuid4().hex[:8]
-                log.exception("outbox %s: unexpected error %s", row.id, error_id)
-                row.last_error = f"unexpected ({error_id}): {err}"[:500]
-                if row.attempts >= MAX_UNKNOWN_FAILURES:
-                    row.status = outbox.FAILED
-                row.next_attempt_at = now + backoff(row.attempts)
-            else:
-                row.status = outbox.SENT
-                row.sent_at = now
-                row.attempts += 1
+                    if not rows:
+                        return None
+                    claimed = (rows[0].recipient, rows[0].id or 0)
+                    self._in_flight.take(*claimed)
+                return self._settle(session, rows[0], now, held)
+        finally:
+            if claimed is not None:
+                self._in_flight.release(*claimed)  # after the commit: the row is settled in the database
+
+    def _settle(self, session: Session, row: OutboxMessage, now: datetime, held: set[str]) -> int:
+        if row.kind in COALESCED and _newer_pending(session, row):
+            row.status = outbox.SUPERSEDED  # the newer request renders the same, current, state
             return 1
+        try:
+            self.sender.send(session, row)
+        except Hold:
+            held.add(row.recipient)
+            session.rollback()  # whatever the sender looked up stays as it was
+            return 0
+        except RetryLater as err:
+            row.attempts += 1
+            wait = timedelta(seconds=err.retry_after) if err.retry_after else backoff(row.attempts)
+            row.next_attempt_at = now + wait
+            row.last_error = err.reason[:500]
+            if err.pause_all:
+                self._paused_until = now + wait  # Slack said "slow down": everyone waits, no 429 storm
+                self.rate.rate_limited()
+            log.info("outbox %s: retry in %ss (%s)", row.id, wait.total_seconds(), err.reason)
+        except Skip:
+            row.status = outbox.SUPERSEDED
+        except Undeliverable as err:
+            row.status = outbox.FAILED
+            row.last_error = err.reason[:500]
+            log.warning("outbox %s to %s failed for good: %s", row.id, row.recipient, err.reason)
+            contact = undeliverable_contact(session, row)
+            if contact is not None:
+                outbox.enqueue(
+                    session=session,
+                    kind="dm",
+                    recipient=contact,
+                    now=now,
+                    task_id=row.task_id,
+                    event="undeliverable",
+                    data={"where": row.recipient, "reason": err.reason},
+                )
+        except Exception as err:  # noqa: BLE001 - a bug in rendering must not stop every other message
+            row.attempts += 1
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("outbox %s: unexpected error %s", row.id, error_id)
+            row.last_error = f"unexpected ({error_id}): {err}"[:500]
+            if row.attempts >= MAX_UNKNOWN_FAILURES:
+                row.status = outbox.FAILED
+            row.next_attempt_at = now + backoff(row.attempts)
+        else:
+            row.status = outbox.SENT
+            row.sent_at = now
+            row.attempts += 1
+            self.rate.sent()
+        return 1
 
     # -- the background thread ---------------------------------------------------------------
 
@@ -169,6 +217,9 @@ class DeliveryWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -180,13 +231,50 @@ class DeliveryWorker:
             self._wake.clear()
 
 
+class InFlight:
+    """What this process is sending right now, shared by every worker on one database."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._people: dict[str, int] = {}
+        self._rows: set[int] = set()
+
+    def taken(self) -> tuple[set[str], set[int]]:
+        with self._lock:
+            return set(self._people), set(self._rows)
+
+    def take(self, recipient: str, row_id: int) -> None:
+        with self._lock:
+            self._people[recipient] = self._people.get(recipient, 0) + 1
+            self._rows.add(row_id)
+
+    def release(self, recipient: str, row_id: int) -> None:
+        with self._lock:
+            left = self._people.get(recipient, 1) - 1
+            if left:
+                self._people[recipient] = left
+            else:
+                self._people.pop(recipient, None)
+            self._rows.discard(row_id)
+
+
+_REGISTRY_GUARD = threading.Lock()
 _SQLITE_LOCKS: dict[str, threading.Lock] = {}
-_SQLITE_LOCKS_GUARD = threading.Lock()
+_IN_FLIGHT: dict[str, InFlight] = {}
 
 
-def _sqlite_lock(engine: Engine) -> threading.Lock:
-    with _SQLITE_LOCKS_GUARD:
+def _claim_lock(engine: Engine) -> contextlib.AbstractContextManager[object]:
+    # PostgreSQL keeps replicas apart with row locks (SKIP LOCKED). SQLite has none: workers of one
+    # process on one SQLite database claim in turn instead (SQLite is for one process on one host).
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    with _REGISTRY_GUARD:
         return _SQLITE_LOCKS.setdefault(str(engine.url), threading.Lock())
+
+
+def _in_flight(engine: Engine) -> InFlight:
+    with _REGISTRY_GUARD:
+        return _IN_FLIGHT.setdefault(str(engine.url), InFlight())
 
 
 def _newer_pending(session: Session, row: OutboxMessage) -> bool:

@@ -47,12 +47,17 @@ def enqueue(
 
 
 def due_messages(
-    *, session: Session, now: datetime, limit: int, skip_recipients: Collection[str] = ()
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    skip_recipients: Collection[str] = (),
+    skip_ids: Collection[int] = (),
 ) -> Sequence[OutboxMessage]:
     """Pending rows whose time has come, oldest first, and only the oldest pending row of each recipient:
     a message waiting for a retry is never overtaken by a later one to the same person or channel.
     A home tab is a view, not a message in a conversation: it waits for nothing and holds up nothing.
-    Rows another replica holds are skipped."""
+    Rows another replica holds are skipped, and so are `skip_ids` (rows this process is sending)."""
     older = aliased(OutboxMessage)
     earlier_pending = (
         select(older.id)
@@ -70,6 +75,7 @@ def due_messages(
         .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now)
         .where(or_(is_home, ~earlier_pending))
         .where(or_(is_home, col(OutboxMessage.recipient).not_in(list(skip_recipients))))
+        .where(col(OutboxMessage.id).not_in(list(skip_ids)))
         .order_by(col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -14,9 +16,12 @@ from bot.app import web_client
 from bot.settings import Settings
 from bot.slack.sender import SlackSender
 from handlers.clock import FixedClock
-from scheduler.delivery import DeliveryWorker
+from scheduler.delivery import CONCURRENCY, DeliveryWorker
+from storage import migrate, outbox
+from storage.db import make_engine
 from storage.models import OutboxMessage
 from tests.company import Driver, seed, uid
+from tests.conftest import NOW
 from tests.fake_slack import FakeSlack
 
 
@@ -48,6 +53,7 @@ def test_rate_limited_messages_wait_for_retry_after_then_go_once(
     world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
 ) -> None:
     bot, worker = world
+    worker.concurrency = 1  # so "nothing else goes" is exact: with several lanes, sends in flight finish
     fake_slack.fail("chat.postMessage", 429, "ratelimited", times=1, headers={"Retry-After": "30"})
     bot.ok("alice", "new Seal check @pete")
     worker.deliver_due()
@@ -133,7 +139,6 @@ def test_card_updates_coalesce_into_one_call_showing_the_latest_state(
 def test_an_undeliverable_card_is_reported_to_its_requester_and_can_be_retried(
     world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
 ) -> None:
-    from storage import outbox
     from storage.db import unit_of_work
 
     bot, worker = world
@@ -156,3 +161,65 @@ def test_an_undeliverable_card_is_reported_to_its_requester_and_can_be_retried(
         assert outbox.retry(session=session, ids=None, now=clock()) == 1
     worker.deliver_due()
     assert len(fake_slack.calls_to("chat.update")) == 1 and statuses(engine)[3][1] == "sent"
+
+
+def _numbered(engine: Engine, clock: FixedClock, recipients: list[str], per_recipient: int) -> None:
+    """`per_recipient` numbered DMs to each recipient, queued interleaved."""
+    with Session(engine) as session:
+        for n in range(per_recipient):
+            for user in recipients:
+                data = {"channel": None, "key": "home_more", "params": {"count": n}}
+                outbox.enqueue(session=session, kind="ephemeral", recipient=user, now=clock(), data=data)
+        session.commit()
+
+
+@pytest.fixture
+def pooled_engine(db_kind: str, engine: Engine, tmp_path: Path) -> Iterator[Engine]:
+    """A database each thread gets its own connection to (in-memory SQLite shares one)."""
+    if db_kind != "sqlite":
+        yield engine
+        return
+    eng = make_engine(f"sqlite:///{tmp_path / 'lanes.db'}")
+    migrate.upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+def test_sends_overlap_yet_each_recipient_gets_its_messages_once_and_in_order(
+    pooled_engine: Engine, clock: FixedClock, fake_slack: FakeSlack
+) -> None:
+    engine = pooled_engine
+    recipients = [f"U_LANE{i}" for i in range(8)]
+    _numbered(engine, clock, recipients, per_recipient=3)
+    fake_slack.delays["chat.postMessage"] = 0.1  # a slow Slack: one send at a time would take 2.4 s
+    worker = make_worker(engine, clock, fake_slack.url)
+    started = time.monotonic()
+    assert worker.concurrency > 1
+    assert worker.deliver_due() == 24
+    elapsed = time.monotonic() - started
+    worker.stop()
+    sent = [(c.params["channel"], c.params["text"]) for c in fake_slack.calls_to("chat.postMessage")]
+    assert sorted(sent) == sorted((u, f"Show {n} more") for u in recipients for n in range(3))  # once each
+    for user in recipients:
+        assert [t for c, t in sent if c == user] == ["Show 0 more", "Show 1 more", "Show 2 more"]
+    assert elapsed < 24 * 0.1 * 0.75, f"sends did not overlap ({elapsed:.2f} s)"
+    assert {s for _, s, _ in statuses(engine)} == {"sent"}
+
+
+def test_an_in_memory_database_is_sent_from_one_lane(engine: Engine, db_kind: str) -> None:
+    worker = make_worker(engine, FixedClock(NOW), "http://127.0.0.1:9")
+    assert worker.concurrency == (1 if db_kind == "sqlite" else CONCURRENCY)
+
+
+def test_one_lane_keeps_the_queue_order(engine: Engine, clock: FixedClock, fake_slack: FakeSlack) -> None:
+    _numbered(engine, clock, ["U_ONE", "U_TWO"], per_recipient=2)
+    worker = make_worker(engine, clock, fake_slack.url)
+    worker.concurrency = 1
+    assert worker.deliver_due() == 4
+    texts = [(c.params["channel"], c.params["text"]) for c in fake_slack.calls_to("chat.postMessage")]
+    assert texts == [
+        ("U_ONE", "Show 0 more"),
+        ("U_TWO", "Show 0 more"),
+        ("U_ONE", "Show 1 more"),
+        ("U_TWO", "Show 1 more"),
+    ]  # one lane keeps the queue's own order
