@@ -1,0 +1,75 @@
+"""SQLite admits one writer: threads of this process queue for it on a lock, always given back."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from storage import migrate
+from storage.db import make_engine, unit_of_work
+from storage.models import ProcessedEvent
+
+NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
+
+
+def _file_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    migrate.upgrade(engine)
+    return engine
+
+
+def test_many_threads_writing_at_once_all_land(tmp_path: Path) -> None:
+    engine = _file_engine(tmp_path)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(40):
+                with unit_of_work(engine) as session:
+                    session.add(ProcessedEvent(key=f"{n}-{i}", received_at=NOW))
+                    session.flush()
+                    session.exec(select(ProcessedEvent).limit(1)).all()  # work done while holding the writer
+        except BaseException as err:  # noqa: BLE001 - collected for the assertion below
+            errors.append(err)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with Session(engine) as session:
+        assert len(session.exec(select(ProcessedEvent)).all()) == 8 * 40
+    engine.dispose()
+
+
+def test_the_writer_lock_is_given_back_on_rollback_and_when_a_connection_is_dropped(tmp_path: Path) -> None:
+    engine = _file_engine(tmp_path)
+    try:
+        with unit_of_work(engine) as session:
+            session.add(ProcessedEvent(key="a", received_at=NOW))
+            session.flush()
+            raise RuntimeError("the command failed")
+    except RuntimeError:
+        pass
+    conn = engine.connect()
+    conn.execute(text("INSERT INTO processedevent (key, received_at) VALUES ('b', '2026-11-18 02:00:00')"))
+    conn.close()  # given back mid-transaction: rolled back, and the writer lock with it
+    done = threading.Event()
+
+    def later_writer() -> None:
+        with unit_of_work(engine) as session:
+            session.add(ProcessedEvent(key="c", received_at=NOW))
+        done.set()
+
+    worker = threading.Thread(target=later_writer)
+    worker.start()
+    worker.join(timeout=3)
+    assert done.is_set(), "a later writer waited for a lock nobody held"
+    with Session(engine) as session:
+        assert [e.key for e in session.exec(select(ProcessedEvent)).all()] == ["c"]
+    engine.dispose()
