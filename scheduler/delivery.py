@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ log = logging.getLogger("baton.delivery")
 
 MAX_BACKOFF = timedelta(minutes=5)
 MAX_UNKNOWN_FAILURES = 20
+MIN_PASS_INTERVAL = 0.1  # seconds: what a message may wait so that passes are not run per request
 CONCURRENCY = 4  # sends in flight; Slack's ceilings, not this, bound the rate (pacing and 429 pauses)
 # Kinds rendered from the current state at delivery: only the newest request per recipient matters.
 COALESCED = frozenset({"card", "home"})
@@ -223,11 +225,14 @@ class DeliveryWorker:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            started = time.monotonic()
             try:
                 self.deliver_due()
             except Exception:  # noqa: BLE001 - e.g. the database is briefly away; log and keep going
                 log.exception("delivery pass failed; trying again shortly")
             self._wake.wait(self.idle_wait)
+            # Under load every request wakes us: one pass per interval takes all of them together.
+            self._stop.wait(max(0.0, MIN_PASS_INTERVAL - (time.monotonic() - started)))
             self._wake.clear()
 
 
