@@ -100,18 +100,22 @@ class Recorder:
 
     clock: Callable[[], datetime]
     sent: list[tuple[datetime, str, str, int | None]] = field(default_factory=list)
+    row_ids: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, session: Session, row: OutboxMessage) -> None:
         with self.lock:
             self.sent.append((self.clock(), row.recipient, row.event or row.kind, row.task_id))
+            self.row_ids.append(row.id or 0)
 
     def table(self, *, kinds_to_skip: tuple[str, ...] = ("card",)) -> list[str]:
-        """Each delivery as 'Sun 09-20 11:00 paul ack_nudge T-1', in the recipient's own zone."""
+        """Each delivery as 'Sun 09-20 11:00 paul ack_nudge T-1', in the recipient's own zone; within one
+        instant in the order decided (several sends are in flight, so arrival order between people varies)."""
         zones = {uid(p): tz for p, (_, tz) in PEOPLE.items()} | CHANNEL_ZONES
         names = {uid(p): p for p in PEOPLE} | {c: f"#{c[2:].lower()}" for c in CHANNEL_ZONES}
         rows = []
-        for at, recipient, event, task_id in self.sent:
+        decided = sorted(zip(self.sent, self.row_ids, strict=True), key=lambda pair: (pair[0][0], pair[1]))
+        for (at, recipient, event, task_id), _ in decided:
             if event in kinds_to_skip:
                 continue
             local = at.astimezone(ZoneInfo(zones.get(recipient, "UTC")))
