@@ -44,7 +44,7 @@ class Member(SQLModel, table=True):
 
 class Task(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_task_owner_status", "owner_id", "status"),
+        Index("ix_task_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_task_status_due", "status", "due_at"),
     )
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from storage.models import DigestSchedule, Task
 from storage.recheck_marks import EPOCH
 
+PEOPLE_PER_STATEMENT = 10_000  # under SQLite's 32,766 parameters; one statement for any real company
 _task = Task.__table__  # type: ignore[attr-defined]
 _schedule = DigestSchedule.__table__  # type: ignore[attr-defined]
 
@@ -27,10 +28,11 @@ def _postgres(session: Session) -> bool:
 
 def tasks_to_check(*, session: Session, now: datetime) -> Sequence[Task]:
     """Tasks whose next check has come. On PostgreSQL, rows another sweep holds are left to it."""
-    stmt = select(Task).where(col(Task.next_check_at) <= now).order_by(col(Task.id))
+    # No ORDER BY: SQLite would walk the whole table in id order rather than use the index.
+    stmt = select(Task).where(col(Task.next_check_at) <= now)
     if _postgres(session):
         stmt = stmt.with_for_update(skip_locked=True)
-    return session.scalars(stmt).all()
+    return sorted(session.scalars(stmt).all(), key=lambda t: t.id or 0)
 
 
 def people_of_tasks_to_check(*, now: datetime) -> Select[Any]:
@@ -75,20 +77,18 @@ def digests_due(*, session: Session, now: datetime, statuses: Iterable[str]) -> 
     waiting = [row.user_id for row in people]
     if not waiting:
         return {}
-    stmt = (
-        select(_task.c.owner_id, _task.c.id)
-        .join(_schedule, _schedule.c.user_id == _task.c.owner_id)
-        .where(
-            _schedule.c.next_at <= now,
+    # By owner (their index), from the people due: not a scan of every overdue task in the company.
+    found: dict[str, list[int]] = {}  # in the order of each person's oldest overdue task
+    for i in range(0, len(waiting), PEOPLE_PER_STATEMENT):
+        stmt = select(_task.c.owner_id, _task.c.id, _task.c.due_at).where(
+            _task.c.owner_id.in_(waiting[i : i + PEOPLE_PER_STATEMENT]),
             _task.c.status.in_(list(statuses)),
             _task.c.due_at < now,
             or_(_task.c.snoozed_until.is_(None), _task.c.snoozed_until <= now),
         )
-        .order_by(_task.c.due_at, _task.c.id)
-    )
-    found: dict[str, list[int]] = {}  # in the order of each person's oldest overdue task
-    for row in session.connection().execute(stmt):
-        found.setdefault(row.owner_id, []).append(row.id)
+        rows = session.connection().execute(stmt).all()
+        for row in sorted(rows, key=lambda r: (r.due_at, r.id)):  # sorted here: see tasks_to_check
+            found.setdefault(row.owner_id, []).append(row.id)
     for user_id in waiting:
         found.setdefault(user_id, [])
     return found

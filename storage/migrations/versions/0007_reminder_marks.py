@@ -26,6 +26,9 @@ def upgrade() -> None:
             sa.Column("next_check_at", storage.types.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.create_index(batch_op.f("ix_task_next_check_at"), ["next_check_at"], unique=False)
+        # Each person's overdue tasks, for their digest: owner, status and due date in one index.
+        batch_op.drop_index("ix_task_owner_status")
+        batch_op.create_index("ix_task_owner_status_due", ["owner_id", "status", "due_at"], unique=False)
     # Every task that may still need a reminder is looked at by the first sweep after the upgrade.
     task = sa.table(
         "task", sa.column("status", sa.String), sa.column("next_check_at", storage.types.UTCDateTime())
@@ -50,5 +53,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_digestschedule_next_at"))
     op.drop_table("digestschedule")
     with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_owner_status_due")
+        batch_op.create_index("ix_task_owner_status", ["owner_id", "status"], unique=False)
         batch_op.drop_index(batch_op.f("ix_task_next_check_at"))
         batch_op.drop_column("next_check_at")
