@@ -12,22 +12,19 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from handlers.reminders import Planned, plan
-from storage import outbox, queries
+from storage import outbox, outbox_bulk, queries
 from storage.db import unit_of_work
-from storage.models import OutboxMessage
 
 log = logging.getLogger("baton.scheduler")
 KEEP_DELIVERY_KEYS = timedelta(days=1)  # Slack retries an event for minutes, not days
 
 
 def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> set[str]:
-    """Insert what is not queued yet; the keys actually inserted come back (RETURNING)."""
+    """Queue what is not queued yet; the keys actually inserted come back."""
     rows = [
         {
             "kind": p.kind,
@@ -43,12 +40,7 @@ def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> 
         }
         for p in planned
     ]
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = OutboxMessage.__table__  # type: ignore[attr-defined]
-    # One compiled statement, executed for many rows: SQLAlchemy batches them ("insertmanyvalues").
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.dedupe_key)
-    result = session.connection().execute(stmt, rows)
-    return {k for k in result.scalars() if k}
+    return outbox_bulk.queue_new(session=session, rows=rows)
 
 
 def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = False) -> list[Planned]:
