@@ -31,6 +31,12 @@ _MISSED_LOGGED: set[tuple[int | None, date]] = set()  # only so the log line app
 
 __all__ = ["Planned", "Planner", "plan"]
 
+# A sweep looks at no more tasks than this (about a second of work); the rest wait for the next
+# minute's sweep. Only a backlog — the first sweep after an upgrade, a zone's first morning after
+# it — is ever that large, and it is then spread over a few minutes instead of one long transaction
+# that would hold SQLite's single writer.
+CHECKS_PER_SWEEP = 10_000
+
 
 class Planner:
     def __init__(self, session: Session, *, now: datetime, default_tz: str) -> None:
@@ -46,7 +52,7 @@ class Planner:
 
     def task_reminders(self) -> None:
         """Every task whose next check has come: plan what is due, and record when to look again."""
-        tasks = reminder_state.tasks_to_check(session=self.session, now=self.now)
+        tasks = reminder_state.tasks_to_check(session=self.session, now=self.now, limit=CHECKS_PER_SWEEP)
         if not tasks:
             return
         self.cal.load_people_in(reminder_state.people_of_tasks_to_check(now=self.now))

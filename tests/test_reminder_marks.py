@@ -95,3 +95,30 @@ def test_an_overdue_owner_gets_one_digest_a_working_day_from_their_schedule(
     assert digests(thursday + timedelta(days=4)) == []  # Monday: nothing overdue
     with Session(engine) as session:
         assert session.get(DigestSchedule, uid("paul")) is None  # and no schedule left to look at
+
+
+def test_a_backlog_is_looked_at_over_several_sweeps_and_nothing_is_lost(
+    engine: Engine, clock: FixedClock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from handlers import reminders
+
+    seed(engine, clock)
+    bot = Driver(engine, clock)
+    for n in range(7):
+        bot.ok("alice", f"new Task {n} @paul due:friday")
+    monkeypatch.setattr(reminders, "CHECKS_PER_SWEEP", 3)
+    looked: list[int] = []
+    for _ in range(3):
+        before = marks(engine)
+        sweep(engine, now=clock(), default_tz="UTC")
+        after = marks(engine)
+        looked.append(sum(1 for t in before if before[t] and not after[t]))
+    assert looked == [3, 3, 1]  # three sweeps share the backlog, within the budget each
+    assert not any(marks(engine).values())
+    # Thursday 10:00 in Shanghai: the 4-hour promise (on UTC working hours) broken, paul at work.
+    four_hours_on = datetime(2026, 11, 19, 2, 0, tzinfo=UTC)
+    nudged: set[int] = set()
+    for minute in range(3):
+        planned = sweep(engine, now=four_hours_on + timedelta(minutes=minute), default_tz="UTC")
+        nudged |= {p.task_id or 0 for p in planned if p.event == "ack_nudge"}
+    assert nudged == set(range(1, 8))  # every task's nudge, though no sweep looked at more than three
