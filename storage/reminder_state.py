@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, delete, or_, select, union, update
+from sqlalchemy import Select, bindparam, delete, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -108,4 +108,4 @@ def set_digest_times(*, session: Session, times: dict[str, datetime | None]) -> 
             later,
         )
     if done:
-        conn.execute(delete(_schedule).where(and_(_schedule.c.user_id == bindparam("uid"))), done)
+        conn.execute(delete(_schedule).where(_schedule.c.user_id == bindparam("uid")), done)
