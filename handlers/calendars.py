@@ -26,6 +26,7 @@ class Person(NamedTuple):
     tz: str | None
 
 
+PEOPLE_PER_STATEMENT = 10_000
 _PERSON = (col(Member.user_id), col(Member.department_id), col(Member.tz))
 
 
@@ -41,10 +42,11 @@ class Calendars:
         self._depts: dict[int | None, WorkCalendar] = {}
 
     def load_people(self, user_ids: Iterable[str]) -> None:
-        """A few people, by id."""
-        wanted = {u for u in user_ids if u not in self.members}
-        if wanted:
-            self._load(select(*_PERSON).where(col(Member.user_id).in_(wanted)))
+        """People by id, in statements of up to 10,000 (under SQLite's parameter limit)."""
+        wanted = sorted({u for u in user_ids if u not in self.members})
+        for i in range(0, len(wanted), PEOPLE_PER_STATEMENT):
+            chunk = wanted[i : i + PEOPLE_PER_STATEMENT]
+            self._load(select(*_PERSON).where(col(Member.user_id).in_(chunk)))
 
     def load_people_in(self, user_ids: Select[Any]) -> None:
         """Everyone a query names, in one statement however many they are."""

@@ -55,8 +55,9 @@ class Planner:
         tasks = reminder_state.tasks_to_check(session=self.session, now=self.now, limit=CHECKS_PER_SWEEP)
         if not tasks:
             return
-        self.cal.load_people_in(reminder_state.people_of_tasks_to_check(now=self.now))
-        self.cal.load_people(d.lead_id for d in self.cal.departments.values())
+        # The people of the tasks in hand (the budget bounds them), not of every task that is due.
+        people = {u for t in tasks for u in (t.owner_id, t.accountable_id, t.requester_id)}
+        self.cal.load_people(people | {d.lead_id for d in self.cal.departments.values()})
         rules = TaskRules(self.cal, self.now)
         checks: list[tuple[int, datetime, datetime | None]] = []
         overdue_owners: set[str] = set()

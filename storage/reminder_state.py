@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, or_, select, union, update
+from sqlalchemy import Select, bindparam, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -34,16 +34,6 @@ def tasks_to_check(*, session: Session, now: datetime, limit: int) -> Sequence[T
     if _postgres(session):
         stmt = stmt.with_for_update(skip_locked=True)
     return sorted(session.scalars(stmt).all(), key=lambda t: t.id or 0)
-
-
-def people_of_tasks_to_check(*, now: datetime) -> Select[Any]:
-    """Owners, leads and requesters of the tasks to check: a subquery, so no parameter list."""
-    due = _task.c.next_check_at <= now
-    return union(
-        select(_task.c.owner_id).where(due),
-        select(_task.c.accountable_id).where(due),
-        select(_task.c.requester_id).where(due),
-    )  # type: ignore[return-value]
 
 
 def people_with_digests_due(*, now: datetime) -> Select[Any]:
