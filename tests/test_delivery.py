@@ -25,12 +25,16 @@ from tests.conftest import NOW
 from tests.fake_slack import FakeSlack
 
 
-def make_worker(engine: Engine, clock: FixedClock, api_url: str) -> DeliveryWorker:
+def make_worker(engine: Engine, clock: FixedClock, api_url: str, *, lanes: int = 1) -> DeliveryWorker:
+    """One lane unless asked: with several, which send meets a scripted fault first is up to timing."""
     settings = Settings(SLACK_BOT_TOKEN="xoxb-t", SLACK_API_URL=api_url)  # type: ignore[call-arg]
     client = web_client(settings)
     client.retry_handlers = []  # the worker, not the client, decides when to try again
     return DeliveryWorker(
-        engine, SlackSender(client, default_tz="UTC", clock=clock, admins=frozenset()), clock
+        engine,
+        SlackSender(client, default_tz="UTC", clock=clock, admins=frozenset()),
+        clock,
+        concurrency=lanes,
     )
 
 
@@ -53,7 +57,6 @@ def test_rate_limited_messages_wait_for_retry_after_then_go_once(
     world, fake_slack: FakeSlack, clock: FixedClock, engine: Engine
 ) -> None:
     bot, worker = world
-    worker.concurrency = 1  # so "nothing else goes" is exact: with several lanes, sends in flight finish
     fake_slack.fail("chat.postMessage", 429, "ratelimited", times=1, headers={"Retry-After": "30"})
     bot.ok("alice", "new Seal check @pete")
     worker.deliver_due()
@@ -192,7 +195,7 @@ def test_sends_overlap_yet_each_recipient_gets_its_messages_once_and_in_order(
     recipients = [f"U_LANE{i}" for i in range(8)]
     _numbered(engine, clock, recipients, per_recipient=3)
     fake_slack.delays["chat.postMessage"] = 0.1  # a slow Slack: one send at a time would take 2.4 s
-    worker = make_worker(engine, clock, fake_slack.url)
+    worker = make_worker(engine, clock, fake_slack.url, lanes=CONCURRENCY)
     started = time.monotonic()
     assert worker.concurrency > 1
     assert worker.deliver_due() == 24
@@ -207,7 +210,7 @@ def test_sends_overlap_yet_each_recipient_gets_its_messages_once_and_in_order(
 
 
 def test_an_in_memory_database_is_sent_from_one_lane(engine: Engine, db_kind: str) -> None:
-    worker = make_worker(engine, FixedClock(NOW), "http://127.0.0.1:9")
+    worker = make_worker(engine, FixedClock(NOW), "http://127.0.0.1:9", lanes=CONCURRENCY)
     assert worker.concurrency == (1 if db_kind == "sqlite" else CONCURRENCY)
 
 

@@ -31,7 +31,9 @@ def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
     app.stop()
 
 
-def settle(live: LiveBaton, minutes: int = 10, *, until: Callable[[], bool] | None = None) -> None:
+def settle(
+    live: LiveBaton, minutes: int = 10, *, until: Callable[[], bool] | None = None, timeout: float = 10.0
+) -> None:
     """Let the clock run on so every retry comes due, delivering as the worker would; with `until`, keep
     delivering (pacing lets about one message a second into a channel) until it holds."""
     clock = live.baton.clock
@@ -46,7 +48,7 @@ def settle(live: LiveBaton, minutes: int = 10, *, until: Callable[[], bool] | No
             live.baton.worker.deliver_due()
             return until()
 
-        eventually(step, what="every message to go out")
+        eventually(step, what="every message to go out", timeout=timeout)
 
 
 def statuses(live: LiveBaton) -> Counter[str]:
@@ -99,7 +101,8 @@ def test_a_burst_of_rate_limits_is_waited_out(live: LiveBaton, fake_slack: FakeS
     fake_slack.fail("chat.postMessage", 429, "ratelimited", times=12, headers={"Retry-After": "3"})
     fake_slack.fail("chat.postMessage", 500, times=4)
     file_tasks(live, 4)
-    settle(live, until=lambda: statuses(live) == Counter({"sent": 8}))
+    # 24 attempts into two channels, paced at about one a second each in real time: about 9 s here.
+    settle(live, until=lambda: statuses(live) == Counter({"sent": 8}), timeout=30)
     assert len(fake_slack.calls_to("chat.postMessage")) == 8
     assert all(n == 1 for n in accepted(fake_slack).values())
     assert statuses(live) == Counter({"sent": 8})

@@ -154,12 +154,16 @@ def test_a_task_can_live_its_whole_life_by_clicking(live: LiveBaton, fake_slack:
         assert live.interact(payload).status_code == 200
 
     # The fake answers chat.postMessage with the channel it was given; the DM's ts is in its answer.
-    with Session(live.baton.engine) as session:
-        from storage.models import OutboxMessage
+    from storage.models import OutboxMessage
 
-        sent = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == "U_PAUL")).first()
-        assert sent is not None and sent.sent_ts is not None
-        dm_channel, dm_ts = sent.sent_channel or "U_PAUL", sent.sent_ts
+    def recorded() -> OutboxMessage | None:  # Slack has the DM; the worker records its ts just after
+        with Session(live.baton.engine) as session:
+            row = session.exec(select(OutboxMessage).where(OutboxMessage.recipient == "U_PAUL")).first()
+            return row if row is not None and row.sent_ts is not None else None
+
+    sent = eventually(recorded, what="the DM's ts to be recorded")
+    assert sent is not None and sent.sent_ts is not None
+    dm_channel, dm_ts = sent.sent_channel or "U_PAUL", sent.sent_ts
     press("U_PAUL", "ack", dm_channel, dm_ts)
     assert task(live).status == "acknowledged"
     refreshed = eventually(
