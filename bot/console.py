@@ -19,10 +19,10 @@ from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
 from handlers.notices import digest, notice, overdue_tasks, standup_of
 from handlers.people import reader_locale, zone
+from handlers.ports import Skip, Undeliverable
 from handlers.runner import identify, run_standup_text, run_task_text
 from handlers.standups import summary as standup_summary
 from handlers.views import people_in, task_view
-from scheduler.delivery import Skip, Undeliverable
 from scheduler.sweep import sweep
 from storage import outbox, queries
 from storage.db import unit_of_work

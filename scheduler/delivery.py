@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 
 from handlers.clock import Clock
 from handlers.notices import undeliverable_contact
+from handlers.ports import Hold, RetryLater, Skip, Undeliverable
 from scheduler.send_rate import SendRate
 from storage import outbox
 from storage.db import unit_of_work
@@ -37,32 +38,6 @@ MIN_PASS_INTERVAL = 0.1  # seconds: what a message may wait so that passes are n
 CONCURRENCY = 4  # sends in flight; Slack's ceilings, not this, bound the rate (pacing and 429 pauses)
 # Kinds rendered from the current state at delivery: only the newest request per recipient matters.
 COALESCED = frozenset({"card", "home"})
-
-
-class RetryLater(Exception):
-    """Slack is busy or unreachable: send again after `retry_after` seconds (or a backoff)."""
-
-    def __init__(self, reason: str, retry_after: float | None = None, *, pause_all: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-        self.pause_all = pause_all  # a rate limit: nothing else should be tried until it has passed
-
-
-class Hold(Exception):
-    """Not yet: this recipient was written to a moment ago (pacing). Skipped this pass, not an attempt."""
-
-
-class Undeliverable(Exception):
-    """This message can never go where it was meant to (channel gone, bot not invited…)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Skip(Exception):
-    """Nothing is left worth sending (e.g. every task it listed was finished meanwhile)."""
 
 
 class Sender(Protocol):

@@ -28,11 +28,11 @@ from handlers.home import build_home
 from handlers.lifecycle import moves_for
 from handlers.notices import digest, notice, overdue_tasks, standup_of
 from handlers.people import reader_locale, refresh_member, zone
+from handlers.ports import Hold, RetryLater, Skip, Undeliverable
 from handlers.results import Text
 from handlers.standups import summary as standup_summary
 from handlers.tasks import viewer_moves
 from handlers.views import task_view
-from scheduler.delivery import Hold, RetryLater, Skip, Undeliverable
 from storage import outbox
 from storage.models import Department, Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
 from storage.queries import member_names
