@@ -519,7 +519,7 @@ def bench_delivery(count: int, ceiling: int) -> None:
     client = web_client(settings)
     client.retry_handlers = []
     worker = DeliveryWorker(
-        engine, SlackSender(client, default_tz="UTC", clock=system_clock, admins=frozenset()), system_clock
+        engine, SlackSender(client), system_clock
     )
     started = time.perf_counter()
     while True:

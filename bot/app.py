@@ -23,7 +23,8 @@ from bot.slack.listeners import register
 from bot.slack.sender import SlackSender
 from handlers.clock import Clock, system_clock
 from handlers.context import Config, Directory
-from scheduler.delivery import DeliveryWorker, Sender
+from handlers.ports import Sender
+from scheduler.delivery import DeliveryWorker
 from storage.db import make_engine
 
 WEB_API_TIMEOUT = 10
@@ -88,9 +89,9 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
         process_before_response=True,  # listeners only touch the database; Slack calls go via the outbox
         logger=_quiet_bolt_logger(),
     )
-    sender = SlackSender(client, default_tz=settings.baton_timezone, clock=clock, admins=settings.admins)
     directory = SlackDirectory(web_client(settings, timeout=DIRECTORY_TIMEOUT))
-    baton = _assemble(settings, engine, clock, directory, sender)
+    # Delivery learns readers' profiles with the patient client: it is not answering anyone.
+    baton = _assemble(settings, engine, clock, directory, SlackSender(client), SlackDirectory(client))
     baton.bolt = bolt
     middleware.register(bolt, baton)
     register(bolt, baton)
@@ -105,20 +106,43 @@ def _quiet_bolt_logger() -> logging.Logger:
     return bolt_logger
 
 
-def create_local(settings: Settings, sender: Sender, *, clock: Clock, engine: Engine | None = None) -> Baton:
+def create_local(
+    settings: Settings,
+    sender: Sender,
+    *,
+    clock: Clock,
+    engine: Engine | None = None,
+    lanes: int | None = None,
+) -> Baton:
     """The same brain without Slack: the console and command-line tools."""
-    return _assemble(settings, engine or make_engine(settings.database_url), clock, None, sender)
+    engine = engine or make_engine(settings.database_url)
+    return _assemble(settings, engine, clock, None, sender, None, lanes=lanes)
 
 
 def _assemble(
-    settings: Settings, engine: Engine, clock: Clock, directory: Directory | None, sender: Sender
+    settings: Settings,
+    engine: Engine,
+    clock: Clock,
+    directory: Directory | None,
+    sender: Sender,
+    delivery_directory: Directory | None,
+    *,
+    lanes: int | None = None,
 ) -> Baton:
-    worker = DeliveryWorker(engine, sender, clock)
+    config = settings.handler_config()
+    worker = DeliveryWorker(
+        engine,
+        sender,
+        clock,
+        config=config,
+        directory=delivery_directory,
+        **({"concurrency": lanes} if lanes else {}),
+    )
     return Baton(
         settings=settings,
         engine=engine,
         clock=clock,
-        config=settings.handler_config(),
+        config=config,
         directory=directory,
         worker=worker,
     )

@@ -113,9 +113,24 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     at = at if at.tzinfo else at.replace(tzinfo=UTC)
     engine = prepare_database(settings)
+    from bot.text_render import describe
+    from handlers.clock import FixedClock
     from scheduler.tick import tick
 
-    for line in tick(settings, engine=engine, at=at, dry_run=args.dry_run):
+    worker = None
+    if settings.slack_bot_token is not None and not args.dry_run:
+        from bot.app import create_app
+
+        worker = create_app(settings, clock=FixedClock(at), engine=engine).worker
+    lines = tick(
+        engine,
+        at=at,
+        config=settings.handler_config(),
+        worker=worker,
+        dry_run=args.dry_run,
+        describe=describe,
+    )
+    for line in lines:
         print(line)
     return 0
 
@@ -136,6 +151,9 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         ids = None if args.target == "all" else [int(args.target)]
         with unit_of_work(engine) as session:
             count = outbox.retry(session=session, ids=ids, now=system_clock())
+        if ids is not None and count == 0:
+            print(f"There is no message #{ids[0]} waiting or failed; see `baton outbox`.", file=sys.stderr)
+            return 2
         print(f"{count} message(s) will be sent again by the next delivery pass.")
         return 0
     with unit_of_work(engine) as session:

@@ -7,7 +7,22 @@ from zoneinfo import ZoneInfo
 
 from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
-from handlers.results import Reply, TaskView, Text
+from handlers.outgoing import (
+    Card,
+    Digest,
+    HomeView,
+    Notice,
+    Outgoing,
+    PrivateNote,
+    StandupAnswerPost,
+    StandupOpening,
+    StandupPrompt,
+    StandupSummaryPost,
+    StatsPost,
+)
+from handlers.people import zone
+from handlers.results import Reply, TaskView
+from handlers.standups import StandupSummary
 
 
 def _name(names: dict[str, str], user_id: str) -> str:
@@ -105,10 +120,91 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def notice_lines(
-    text: Text, view: TaskView | None, names: dict[str, str], *, locale: str, tz: ZoneInfo, note: str | None
-) -> list[str]:
-    lines = [fill(text, locale=locale, tz=tz)]
-    if note:
-        lines.append(t(locale, "note", note=note))
+def plain(text: str) -> str:
+    """Catalogue markup as plain text."""
+    return text.replace("*", "")
+
+
+def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[str, list[str]]:
+    """A heading (where it went) and the lines a person would read there."""
+    body, names, locale, tz = message.body, message.names, message.reader.locale, message.reader.tz
+    where = message.where
+    if where.direct or where.only_for:
+        who = message.reader.name or names.get(message.origin.recipient, message.origin.recipient)
+        head = f"[DM → @{who}]" if where.direct else f"[{where.conversation}, only @{who}]"
+    elif where.thread:
+        head = f"[{where.conversation} › stand-up]"
+    else:
+        head = f"[{where.conversation}]"
+    match body:
+        case Notice():
+            lines = [plain(fill(body.text, locale=locale, tz=tz))]
+            if body.note:
+                lines.append(t(locale, "note", note=body.note))
+            return head, lines
+        case Card():
+            label = "card updated" if where.update else "card"
+            card_tz = zone(viewer_tz, tz.key)
+            return f"{head} {label}", task_lines(body.item.task, dict(names), locale, card_tz)
+        case Digest():
+            lines = [plain(fill(body.title, locale=locale, tz=tz))]
+            for item in body.items:
+                view = item.task
+                due = f" ({instant(view.due_at, tz=tz, locale=locale)})" if view.due_at else ""
+                reason = " · ".join(plain(fill(r, locale=locale, tz=tz)) for r in item.reasons)
+                reason = f"{reason}: " if reason else ""
+                lines.append(f"{reason}T-{view.id} {view.title}{due}")
+            return head, lines
+        case StandupOpening():
+            return head, [plain(t(locale, "standup_open", day=body.day, close=body.close))]
+        case StandupPrompt():
+            return head, [
+                plain(t(locale, "standup_prompt", channel=body.channel)),
+                t(locale, "standup_prompt_console"),
+            ]
+        case StandupAnswerPost():
+            text = t(
+                locale,
+                "standup_answer_post",
+                name=names.get(body.user_id, body.user_id),
+                done=body.done or "—",
+                planned=body.planned or "—",
+                blockers=body.blockers or "—",
+            )
+            return head, plain(text).splitlines()
+        case StandupSummaryPost():
+            return head, summary_lines(body.summary, dict(names), locale)
+        case StatsPost():
+            return head, [
+                plain(fill(body.title, locale=locale, tz=tz)),
+                *stats_lines(body.stats, locale=locale),
+            ]
+        case PrivateNote():
+            return head, [plain(fill(body.text, locale=locale, tz=tz))]
+        case HomeView():
+            return head, []
+    raise TypeError(f"no plain text for {type(body).__name__}")
+
+
+def describe(message: Outgoing) -> list[str]:
+    """A message as the console shows it: heading and first line, then the rest."""
+    head, lines = message_lines(message)
+    return [f"{head} {lines[0] if lines else ''}".rstrip(), *lines[1:]]
+
+
+def summary_lines(summary: StandupSummary, names: dict[str, str], locale: str) -> list[str]:
+    def who(users: tuple[str, ...]) -> str:
+        return ", ".join("@" + names.get(u, u) for u in users)
+
+    total = len(summary.answered) + len(summary.missing)
+    lines = [plain(t(locale, "standup_summary", day=summary.day, count=len(summary.answered), total=total))]
+    if summary.missing:
+        lines.append(t(locale, "standup_missing_list", names=who(summary.missing)))
+    if summary.away:
+        lines.append(t(locale, "standup_away_list", names=who(summary.away)))
+    for b in summary.blockers:
+        target = f" → #{b.unblock_dept}" if b.unblock_dept else ""
+        lines.append(
+            t(locale, "standup_blocker_line", name=names.get(b.user_id, b.user_id), text=b.text) + target
+        )
     return lines

@@ -6,6 +6,20 @@ scheduler/ acts on them, and both import them from here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from handlers.outgoing import Landed, Outgoing
+
+
+class Sender(Protocol):
+    """A chat platform's delivery: render one typed message and post it (or update it in place).
+
+    Returns where it landed (None where nothing is to be remembered); raises the outcomes below when
+    it cannot go now."""
+
+    def deliver(self, message: Outgoing) -> Landed | None: ...
+
 
 class RetryLater(Exception):
     """The platform is busy or unreachable: send again after `retry_after` seconds (or a backoff)."""

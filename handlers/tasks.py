@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col
 
-from handlers import notify, people
+from handlers import people, recipients
 from handlers.calendars import Calendars
 from handlers.commands import (
     Assign,
@@ -67,7 +67,7 @@ def is_lead(ctx: Context, task: Task) -> bool:
 
 def _involved(ctx: Context, task: Task) -> bool:
     uid = ctx.actor.user_id
-    return uid in (task.requester_id, task.owner_id, task.accountable_id) or uid in notify.watchers_of(
+    return uid in (task.requester_id, task.owner_id, task.accountable_id) or uid in recipients.watchers_of(
         ctx, task
     )
 
@@ -145,11 +145,11 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     )
     for ref in cmd.watchers:
         _add_watcher(ctx, task, people.person(ctx.session, ref).user_id)
-    notify.tell(ctx, task, "assigned", [owner.user_id])
-    notify.refresh_card(ctx, task)
+    recipients.tell(ctx, task, "assigned", [owner.user_id])
+    recipients.refresh_card(ctx, task)
     reply = _reply(ctx, "filed", task, task_id=task.id, owner=owner.name)
     # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
-    return reply if notify.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
+    return reply if recipients.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
 
 
 def _self_ref(ctx: Context) -> PersonRef:
@@ -198,7 +198,7 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
         task.status = after.value
     task.updated_at = ctx.now
     _tell_about_move(ctx, task, cmd)
-    notify.refresh_card(ctx, task)
+    recipients.refresh_card(ctx, task)
     return _reply(ctx, f"moved_{cmd.move}", task, task_id=task.id)
 
 
@@ -238,26 +238,26 @@ def _stamp(task: Task, step: str, now: datetime) -> None:
 
 
 def _tell_about_move(ctx: Context, task: Task, cmd: Move) -> None:
-    watchers = notify.watchers_of(ctx, task)
+    watchers = recipients.watchers_of(ctx, task)
     note = cmd.note or None
     if cmd.move in ("ack", "start"):
-        notify.tell(ctx, task, cmd.move, [task.requester_id, *watchers], note=note)
+        recipients.tell(ctx, task, cmd.move, [task.requester_id, *watchers], note=note)
     elif cmd.move == "block":
-        notify.tell(ctx, task, "block", [task.requester_id, task.accountable_id, *watchers], note=note)
+        recipients.tell(ctx, task, "block", [task.requester_id, task.accountable_id, *watchers], note=note)
     elif cmd.move == "done":
-        notify.tell(ctx, task, "done", [task.requester_id, *watchers], note=note)
+        recipients.tell(ctx, task, "done", [task.requester_id, *watchers], note=note)
         _tell_dependents(ctx, task, "upstream_done")
     elif cmd.move in ("verify", "reopen"):
-        notify.tell(ctx, task, cmd.move, [task.owner_id, *watchers], note=note)
+        recipients.tell(ctx, task, cmd.move, [task.owner_id, *watchers], note=note)
     elif cmd.move == "cancel":
-        notify.tell(ctx, task, "cancel", [task.owner_id, task.requester_id, *watchers], note=note)
+        recipients.tell(ctx, task, "cancel", [task.owner_id, task.requester_id, *watchers], note=note)
 
 
 def _tell_dependents(ctx: Context, upstream: Task, event: str) -> None:
     assert upstream.id is not None
     for downstream in queries.dependents(session=ctx.session, task_id=upstream.id):
         if downstream.status in NOT_CLOSED:
-            notify.tell(ctx, downstream, event, [downstream.owner_id], data={"upstream_id": upstream.id})
+            recipients.tell(ctx, downstream, event, [downstream.owner_id], data={"upstream_id": upstream.id})
 
 
 # ---- changes ---------------------------------------------------------------------------------
@@ -274,10 +274,10 @@ def assign(ctx: Context, cmd: Assign) -> Reply:
         raise NotAllowed("already_owner", name=new_owner.name, task_id=task.id)
     old_owner = task.owner_id
     _reassign(ctx, task, new_owner.user_id, note=None)
-    notify.tell(ctx, task, "assigned", [new_owner.user_id])
-    notify.tell(ctx, task, "unassigned", [old_owner])
-    notify.tell(ctx, task, "reassigned", [task.requester_id, *notify.watchers_of(ctx, task)])
-    notify.refresh_card(ctx, task)
+    recipients.tell(ctx, task, "assigned", [new_owner.user_id])
+    recipients.tell(ctx, task, "unassigned", [old_owner])
+    recipients.tell(ctx, task, "reassigned", [task.requester_id, *recipients.watchers_of(ctx, task)])
+    recipients.refresh_card(ctx, task)
     return _reply(ctx, "assigned_ok", task, task_id=task.id, owner=new_owner.name)
 
 
@@ -315,10 +315,10 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     )
     task.due_at = due
     task.updated_at = ctx.now
-    notify.tell(ctx, task, "due", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)])
+    recipients.tell(ctx, task, "due", [task.owner_id, task.requester_id, *recipients.watchers_of(ctx, task)])
     if old is not None and due > old:
         _tell_dependents(ctx, task, "upstream_slipped")
-    notify.refresh_card(ctx, task)
+    recipients.refresh_card(ctx, task)
     return _reply(ctx, "due_ok", task, task_id=task.id, due=due)
 
 
@@ -339,8 +339,9 @@ def set_priority(ctx: Context, cmd: SetPriority) -> Reply:
     )
     task.priority = cmd.priority.value
     task.updated_at = ctx.now
-    notify.tell(ctx, task, "priority", [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)])
-    notify.refresh_card(ctx, task)
+    watchers = recipients.watchers_of(ctx, task)
+    recipients.tell(ctx, task, "priority", [task.owner_id, task.requester_id, *watchers])
+    recipients.refresh_card(ctx, task)
     return _reply(
         ctx, "priority_ok", task, task_id=task.id, priority=t(ctx.actor.locale, f"priority_{task.priority}")
     )
@@ -360,11 +361,11 @@ def comment(ctx: Context, cmd: Comment) -> Reply:
         at=ctx.now,
         note=cmd.text,
     )
-    notify.tell(
+    recipients.tell(
         ctx,
         task,
         "comment",
-        [task.owner_id, task.requester_id, *notify.watchers_of(ctx, task)],
+        [task.owner_id, task.requester_id, *recipients.watchers_of(ctx, task)],
         note=cmd.text,
     )
     return _reply(ctx, "comment_ok", task_id=task.id)
@@ -372,7 +373,7 @@ def comment(ctx: Context, cmd: Comment) -> Reply:
 
 def watch(ctx: Context, cmd: Watch) -> Reply:
     task = get_task(ctx, cmd.task_id)
-    if ctx.actor.user_id not in notify.watchers_of(ctx, task):
+    if ctx.actor.user_id not in recipients.watchers_of(ctx, task):
         _add_watcher(ctx, task, ctx.actor.user_id)
         assert task.id is not None
         queries.record_event(
@@ -406,8 +407,8 @@ def depends(ctx: Context, cmd: Depends) -> Reply:
             at=ctx.now,
             to_value=f"T-{upstream.id}",
         )
-        notify.tell(ctx, task, "depends", [task.owner_id], data={"on_id": upstream.id})
-        notify.refresh_card(ctx, task)
+        recipients.tell(ctx, task, "depends", [task.owner_id], data={"on_id": upstream.id})
+        recipients.refresh_card(ctx, task)
     return _reply(ctx, "depends_ok", task, task_id=task.id, on_id=upstream.id)
 
 
@@ -438,12 +439,12 @@ def handover(ctx: Context, cmd: Handover) -> Reply:
         raise NotFound("nothing_to_hand_over", name=giver.name)
     for task in tasks:
         _reassign(ctx, task, taker.user_id, note="handover")
-        notify.tell(ctx, task, "reassigned", [task.requester_id, *notify.watchers_of(ctx, task)])
-        notify.refresh_card(ctx, task)
+        recipients.tell(ctx, task, "reassigned", [task.requester_id, *recipients.watchers_of(ctx, task)])
+        recipients.refresh_card(ctx, task)
     ids = ", ".join(f"T-{task.id}" for task in tasks)
     common = {"count": len(tasks), "ids": ids, "from_name": giver.name, "to_name": taker.name}
-    notify.tell_user(ctx, taker.user_id, "handover_in", common)
-    notify.tell_user(ctx, giver.user_id, "handover_out", common)
+    recipients.tell_user(ctx, taker.user_id, "handover_in", common)
+    recipients.tell_user(ctx, giver.user_id, "handover_out", common)
     return _reply(ctx, "handover_ok", **common)
 
 

@@ -1,7 +1,8 @@
-"""The one delivery path: a worker that sends outbox rows through a platform Sender.
+"""The one delivery path: a worker that turns outbox rows into typed messages and hands them to a Sender.
 
 The database decides what was sent. Each row is claimed in its own transaction (on PostgreSQL with
-FOR UPDATE SKIP LOCKED, so replicas never take the same row), sent, and marked in that transaction.
+FOR UPDATE SKIP LOCKED, so replicas never take the same row), composed (handlers.messages), sent, and
+marked — with where it landed — in that transaction.
 
 A few rows are in flight at once (`concurrency` threads): a send is mostly waiting on Slack. At most one
 row per recipient is in flight, so each person and channel still gets messages in order.
@@ -16,15 +17,15 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, col, select
 
 from handlers.clock import Clock
-from handlers.notices import undeliverable_contact
-from handlers.ports import Hold, RetryLater, Skip, Undeliverable
+from handlers.context import Config, Directory
+from handlers.messages import Composer, undeliverable_contact
+from handlers.ports import Hold, RetryLater, Sender, Skip, Undeliverable
 from scheduler.send_rate import SendRate
 from storage import outbox
 from storage.db import unit_of_work
@@ -40,11 +41,6 @@ CONCURRENCY = 4  # sends in flight; Slack's ceilings, not this, bound the rate (
 COALESCED = frozenset({"card", "home"})
 
 
-class Sender(Protocol):
-    def send(self, session: Session, row: OutboxMessage) -> None:
-        """Deliver one row; raise RetryLater or Undeliverable when it cannot go now."""
-
-
 def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 10)))
 
@@ -56,12 +52,16 @@ class DeliveryWorker:
         sender: Sender,
         clock: Clock,
         *,
+        config: Config | None = None,
+        directory: Directory | None = None,
         idle_wait: float = 1.0,
         concurrency: int = CONCURRENCY,
     ) -> None:
         self.engine = engine
         self.sender = sender
         self.clock = clock
+        self.config = config or Config()
+        self.directory = directory
         self.idle_wait = idle_wait
         # One shared connection (an in-memory SQLite database) cannot carry transactions side by side.
         self.concurrency = 1 if isinstance(engine.pool, StaticPool) else max(1, concurrency)
@@ -132,7 +132,11 @@ class DeliveryWorker:
             row.status = outbox.SUPERSEDED  # the newer request renders the same, current, state
             return 1
         try:
-            self.sender.send(session, row)
+            composer = Composer(session, now=now, config=self.config, directory=self.directory)
+            composed = composer.compose(row)
+            landed = self.sender.deliver(composed.message)
+            if composed.sent is not None:
+                composed.sent(landed)
         except Hold:
             held.add(row.recipient)
             session.rollback()  # whatever the sender looked up stays as it was

@@ -32,7 +32,7 @@ def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> 
             "task_id": p.task_id,
             "event": p.event,
             "data": json.dumps(p.data, ensure_ascii=False),
-            "status": outbox.PENDING,
+            "status": outbox.HELD if p.gathered else outbox.PENDING,
             "attempts": 0,
             "dedupe_key": p.key,
             "created_at": now,
@@ -46,10 +46,7 @@ def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> 
 def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = False) -> list[Planned]:
     """Queue every scheduled message due at `now` that is not queued yet; returns those planned anew."""
     with unit_of_work(engine) as session:
-        planned = plan(session, now=now, default_tz=default_tz)
-        unique = list({p.key: p for p in planned}.values())
-        inserted = _insert_new(session, unique, now) if unique else set()
-        fresh = [p for p in unique if p.key in inserted]
+        fresh = sweep_in(session, now=now, default_tz=default_tz)
         if dry_run:
             session.rollback()  # the plan's own marks and the rows above are undone alike
             return fresh
@@ -57,3 +54,20 @@ def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = Fal
         if fresh:
             log.info("sweep at %s queued %d message(s)", now.isoformat(), len(fresh))
     return fresh
+
+
+def sweep_in(session: Session, *, now: datetime, default_tz: str) -> list[Planned]:
+    """The sweep inside the caller's transaction (a dry run rolls it back)."""
+    planned = plan(session, now=now, default_tz=default_tz)
+    unique = list({p.key: p for p in planned}.values())
+    inserted = _insert_new(session, unique, now) if unique else set()
+    # One message per recipient per sweep: whatever is held for them (this sweep's reminders, and any a
+    # concurrent replica's sweep left) goes out in one roundup. Replicas sweeping the same instant share
+    # its key, so there is one roundup each.
+    roundups = [
+        Planned(f"roundup:{recipient}:{now.isoformat()}", kind, recipient, "roundup")
+        for recipient, kind in outbox.held_recipients(session=session)
+    ]
+    if roundups:
+        _insert_new(session, roundups, now)
+    return [p for p in unique if p.key in inserted]

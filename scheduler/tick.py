@@ -1,51 +1,69 @@
-"""`baton tick --at`: run, once, the scheduled work due at an instant, and deliver what it produces."""
+"""`baton tick --at`: run, once, the scheduled work due at an instant, and deliver what it produces.
+
+The composition root hands it what it needs from above: the delivery worker (None when no chat platform
+is configured: messages then stay queued) and how a message reads as plain text (for --dry-run).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from io import StringIO
 
 from sqlalchemy.engine import Engine
 
-from bot.settings import Settings
-from handlers.clock import FixedClock
-from scheduler.sweep import sweep
+from handlers.context import Config
+from handlers.messages import Composer
+from handlers.outgoing import Outgoing
+from handlers.ports import Hold, RetryLater, Skip, Undeliverable
+from scheduler.delivery import DeliveryWorker
+from scheduler.sweep import sweep, sweep_in
 from storage import outbox
 from storage.db import unit_of_work
 
+DescribeMessage = Callable[[Outgoing], list[str]]
 
-def tick(settings: Settings, *, engine: Engine, at: datetime, dry_run: bool) -> Iterator[str]:
-    clock = FixedClock(at)
-    planned = sweep(engine, now=at, default_tz=settings.baton_timezone, dry_run=dry_run)
+
+def tick(
+    engine: Engine,
+    *,
+    at: datetime,
+    config: Config,
+    worker: DeliveryWorker | None,
+    dry_run: bool,
+    describe: DescribeMessage,
+) -> Iterator[str]:
     if dry_run:
-        with unit_of_work(engine) as session:
-            pending = outbox.due_messages(session=session, now=at, limit=10_000)
-            yield (
-                f"At {at.isoformat()}: {len(planned)} scheduled message(s) to queue, {len(pending)} queued "
-                "message(s) to deliver (dry run: nothing sent, nothing changed)"
-            )
-            for p in planned:
-                subject = f" T-{p.task_id}" if p.task_id else ""
-                yield f"  would queue {p.event} → {p.recipient}{subject}"
-            for row in pending:
-                subject = f" T-{row.task_id}" if row.task_id else ""
-                yield f"  would deliver #{row.id} {row.kind} {row.event or ''} → {row.recipient}{subject}"
-            session.rollback()
+        yield from _dry_run(engine, at=at, config=config, describe=describe)
         return
-    buffer: StringIO | None = None
-    if settings.slack_bot_token is None:
-        from bot.app import create_local
-        from bot.console import ConsoleSender
-
-        buffer = StringIO()
-        sender = ConsoleSender(buffer, settings.baton_timezone, clock)
-        baton = create_local(settings, sender, clock=clock, engine=engine)
-    else:
-        from bot.app import create_app
-
-        baton = create_app(settings, clock=clock, engine=engine)
-    sent = baton.worker.deliver_due()
+    planned = sweep(engine, now=at, default_tz=config.default_tz)
+    if worker is None:
+        with unit_of_work(engine) as session:
+            waiting = len(outbox.due_messages(session=session, now=at, limit=10_000))
+        yield (
+            f"At {at.isoformat()}: queued {len(planned)} scheduled message(s); {waiting} message(s) wait "
+            "for delivery: no chat platform is configured, so nothing was sent (they stay queued for "
+            "`baton run`; `baton tick --dry-run` shows them)"
+        )
+        return
+    sent = worker.deliver_due()
     yield f"At {at.isoformat()}: queued {len(planned)} scheduled message(s), delivered {sent} message(s)"
-    if buffer is not None:
-        yield from buffer.getvalue().rstrip("\n").splitlines()
+
+
+def _dry_run(engine: Engine, *, at: datetime, config: Config, describe: DescribeMessage) -> Iterator[str]:
+    """Plan and compose everything in one transaction, show it, and roll it all back."""
+    with unit_of_work(engine) as session:
+        planned = sweep_in(session, now=at, default_tz=config.default_tz)
+        pending = outbox.due_messages(session=session, now=at, limit=10_000)
+        yield (
+            f"At {at.isoformat()}: {len(planned)} scheduled message(s) to queue, {len(pending)} queued "
+            "message(s) to deliver (dry run: nothing sent, nothing changed)"
+        )
+        composer = Composer(session, now=at, config=config, directory=None)
+        for row in pending:
+            try:
+                lines = describe(composer.compose(row).message)
+            except (Skip, Undeliverable, RetryLater, Hold) as why:
+                lines = [f"[{row.recipient}] (would not be sent: {type(why).__name__} {why})"]
+            yield f"  #{row.id} {lines[0]}"
+            yield from (f"      {line}" for line in lines[1:])
+        session.rollback()

@@ -14,6 +14,8 @@ from sqlmodel import Session, col, select
 from storage.models import OutboxMessage, TaskMessage
 
 PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
+HELD = "held"  # a reminder that goes out in its recipient's next roundup (handlers.roundup), not alone
+GATHERED = "gathered"  # a held reminder that went out inside a roundup (its data lists them)
 HOME = "home"
 
 
@@ -114,3 +116,20 @@ def retry(*, session: Session, ids: Sequence[int] | None, now: datetime) -> int:
     for row in rows:
         row.status, row.next_attempt_at, row.attempts, row.last_error = PENDING, now, 0, None
     return len(rows)
+
+
+def held_for(*, session: Session, recipient: str) -> Sequence[OutboxMessage]:
+    """Reminders waiting to go out together in `recipient`'s next roundup, oldest first."""
+    stmt = select(OutboxMessage).where(OutboxMessage.status == HELD, OutboxMessage.recipient == recipient)
+    return session.exec(stmt.order_by(col(OutboxMessage.id))).all()
+
+
+def by_ids(*, session: Session, ids: Sequence[int]) -> Sequence[OutboxMessage]:
+    stmt = select(OutboxMessage).where(col(OutboxMessage.id).in_(list(ids)))
+    return session.exec(stmt.order_by(col(OutboxMessage.id))).all()
+
+
+def held_recipients(*, session: Session) -> list[tuple[str, str]]:
+    """Everyone with held reminders, and how to reach them ("dm" a person, "post" a channel)."""
+    stmt = select(OutboxMessage.recipient, OutboxMessage.kind).where(OutboxMessage.status == HELD).distinct()
+    return [(recipient, kind) for recipient, kind in session.exec(stmt).all()]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, func, nulls_last, or_
 from sqlmodel import Session, col, select
 
-from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskWatcher
+from storage.models import Department, Member, Standup, Task, TaskDependency, TaskEvent, TaskWatcher
 
 _PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
 
@@ -170,3 +170,7 @@ def visible_to(user_id: str) -> ColumnElement[bool]:
         Task.accountable_id == user_id,
         watching.exists(),
     )
+
+
+def standup_for_channel(*, session: Session, channel_id: str) -> Standup | None:
+    return session.exec(select(Standup).where(Standup.channel_id == channel_id)).first()

@@ -9,15 +9,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from handlers.clock import FixedClock
 from handlers.context import Config
+from handlers.outgoing import Digest, Landed, Outgoing
 from handlers.runner import identify, run_standup_text, run_task_text
 from scheduler.delivery import DeliveryWorker
 from scheduler.sweep import sweep
 from storage.db import unit_of_work
-from storage.models import Department, Member, OutboxMessage, Standup, StandupParticipant
+from storage.models import Department, Member, Standup, StandupParticipant
 
 STEP = timedelta(minutes=15)
 CONFIG = Config(admins=frozenset({"U_ADMIN"}), default_tz="UTC")
@@ -103,10 +103,26 @@ class Recorder:
     row_ids: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def send(self, session: Session, row: OutboxMessage) -> None:
+    messages: list[Outgoing] = field(default_factory=list)
+
+    def deliver(self, message: Outgoing) -> Landed | None:
+        origin = message.origin
         with self.lock:
-            self.sent.append((self.clock(), row.recipient, row.event or row.kind, row.task_id))
-            self.row_ids.append(row.id or 0)
+            event = origin.event or origin.kind
+            if isinstance(message.body, Digest) and origin.event == "roundup":
+                # One message gathering several reminders: "roundup[due_soon+ack_nudge T-1, …]".
+                event += (
+                    "["
+                    + ", ".join(
+                        "+".join(r.key.removeprefix("r_") for r in i.reasons) + f" T-{i.task.id}"
+                        for i in message.body.items
+                    )
+                    + "]"
+                )
+            self.sent.append((self.clock(), origin.recipient, event, origin.task_id))
+            self.row_ids.append(origin.row_id)
+            self.messages.append(message)
+        return Landed(message.where.conversation, f"sim-{origin.row_id}")
 
     def table(self, *, kinds_to_skip: tuple[str, ...] = ("card",)) -> list[str]:
         """Each delivery as 'Sun 09-20 11:00 paul ack_nudge T-1', in the recipient's own zone; within one
@@ -129,7 +145,7 @@ class Company:
         self.engine = engine
         self.clock = clock
         self.recorder = recorder
-        self.worker = DeliveryWorker(engine, recorder, clock)
+        self.worker = DeliveryWorker(engine, recorder, clock, config=CONFIG)
 
     def act(self, who: str, text: str) -> None:
         """`/task …` in #general, or `/standup …` in a stand-up channel, written "C_X: /standup …"."""

@@ -32,7 +32,7 @@ def make_worker(engine: Engine, clock: FixedClock, api_url: str, *, lanes: int =
     client.retry_handlers = []  # the worker, not the client, decides when to try again
     return DeliveryWorker(
         engine,
-        SlackSender(client, default_tz="UTC", clock=clock, admins=frozenset()),
+        SlackSender(client),
         clock,
         concurrency=lanes,
     )

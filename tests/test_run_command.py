@@ -129,7 +129,9 @@ def test_socket_mode_uses_the_configured_api_url_and_needs_no_signature(
     assert response.status == 200 and "Baton" in json.loads(response.body)["text"]
 
 
-def test_tick_delivers_once_and_dry_run_changes_nothing(tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_tick_previews_keeps_messages_without_a_platform_and_delivers_once_with_one(  # type: ignore[no-untyped-def]
+    tmp_path, capsys, monkeypatch, fake_slack
+) -> None:
     from bot import cli
     from bot.console import Console
 
@@ -151,9 +153,24 @@ def test_tick_delivers_once_and_dry_run_changes_nothing(tmp_path, capsys, monkey
     summary = "0 scheduled message(s) to queue, 2 queued message(s) to deliver"
     summary += " (dry run: nothing sent, nothing changed)"
     assert dry.count(f"At {at}: {summary}") == 2  # the first dry run changed nothing
+    # Each message as the console shows it, with its reader's name.
+    assert sum("[DM → @alice] @rita acknowledged T-1" in line for line in dry) == 2
+    assert sum("card updated T-1" in line for line in dry) == 2
+
+    # No chat platform: nothing is marked sent while only printed; the messages wait for `baton run`.
     assert cli.main(["tick", "--at", at]) == 0
     out = capsys.readouterr().out
-    assert "delivered 2 message(s)" in out and "[DM → @alice] @rita acknowledged T-1" in out
+    assert "2 message(s) wait for delivery: no chat platform is configured" in out
+    assert cli.main(["outbox"]) == 0
+    assert capsys.readouterr().out.count(" pending ") == 2
+
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    fake_slack.add_user("U_ALICE", "alice")
+    assert cli.main(["tick", "--at", at]) == 0
+    assert "delivered 2 message(s)" in capsys.readouterr().out
+    assert len(fake_slack.dms_to("U_ALICE")) == 1
     assert cli.main(["tick", "--at", at]) == 0
     assert "delivered 0 message(s)" in capsys.readouterr().out
     assert cli.main(["tick", "--at", "not-a-time"]) == 2
@@ -176,6 +193,8 @@ def test_outbox_lists_what_did_not_go_and_retries_it(tmp_path, capsys, monkeypat
     assert cli.main(["outbox", "retry", "1"]) == 0
     assert "1 message(s) will be sent again" in capsys.readouterr().out
     assert cli.main(["outbox", "retry", "x"]) == 2
+    assert cli.main(["outbox", "retry", "99"]) == 2
+    assert "no message #99" in capsys.readouterr().err
     assert cli.main(["outbox", "retry"]) == 2
     with unit_of_work(make_engine(url)) as session:
         assert [r.status for r in outbox.unsettled(session=session)] == ["pending"]

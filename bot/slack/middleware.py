@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltResponse
 
 from bot.logs import new_request_id
-from handlers.surfaces import first_time
+from handlers.interactions import first_time
 
 if TYPE_CHECKING:
     from bot.app import Baton

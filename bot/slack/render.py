@@ -28,11 +28,12 @@ from slack_sdk.models.blocks import (
 from bot.slack import ids
 from handlers.format import fill, instant, stats_lines
 from handlers.i18n import t
+from handlers.outgoing import Digest
 from handlers.results import DeptView, Reply, TaskView, Text
 
 SECTION_LIMIT = 3000
 FALLBACK_LIMIT = 3000
-MAX_OVERDUE_ROWS = 20  # two blocks each, under the 50-block ceiling
+MAX_DIGEST_ROWS = 20  # two blocks each, under the 50-block ceiling
 LIST_ROWS = 40  # leaves room under Slack's 50-block ceiling for the header and "more" line
 PRIORITY_ICON = {
     "urgent": ":red_circle:",
@@ -285,29 +286,31 @@ def card_payload(view: TaskView, *, locale: str, tz: ZoneInfo, moves: list[str])
     return payload(blocks, f"T-{view.id} {escape(view.title)}")
 
 
-def overdue_payload(
-    views: list[TaskView], moves: dict[int, list[str]], *, locale: str, tz: ZoneInfo, now: datetime
-) -> dict[str, Any]:
-    """One message with every overdue task of its reader, each with Done, Block and Snooze."""
-    message = t(locale, "n_overdue", count=len(views))
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=message))]
-    for view in views[:MAX_OVERDUE_ROWS]:
-        blocks.append(
-            SectionBlock(text=MarkdownTextObject(text=clip(task_line(view, locale, tz, now), SECTION_LIMIT)))
-        )
+def digest_payload(digest: Digest, *, locale: str, tz: ZoneInfo, now: datetime) -> dict[str, Any]:
+    """One message with several tasks, each with the buttons its reader may press (Done, Block, Snooze
+    on overdue work); the rows that do not fit under Block Kit's ceiling become a "more" line."""
+    message = text_of(digest.title, locale, tz)
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(message, SECTION_LIMIT)))]
+    for item in digest.items[:MAX_DIGEST_ROWS]:
+        view = item.task
+        line = task_line(view, locale, tz, now)
+        if item.reasons:
+            line = " · ".join(text_of(r, locale, tz) for r in item.reasons) + f"\n{line}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, SECTION_LIMIT))))
         buttons: list[Any] = [
             ButtonElement(
                 text=t(locale, f"btn_{m}"), action_id=ids.MOVE_ACTION.format(move=m), value=str(view.id)
             )
-            for m in moves.get(view.id, [])
-            if m in ("done", "block")
+            for m in item.moves
         ]
-        buttons.append(
-            ButtonElement(text=t(locale, "btn_snooze"), action_id=ids.SNOOZE_ACTION, value=str(view.id))
-        )
-        blocks.append(ActionsBlock(block_id=f"overdue_{view.id}", elements=buttons))
-    if len(views) > MAX_OVERDUE_ROWS:
-        hidden = len(views) - MAX_OVERDUE_ROWS
+        if item.snooze:
+            buttons.append(
+                ButtonElement(text=t(locale, "btn_snooze"), action_id=ids.SNOOZE_ACTION, value=str(view.id))
+            )
+        if buttons:
+            blocks.append(ActionsBlock(block_id=f"digest_{view.id}", elements=buttons))
+    if len(digest.items) > MAX_DIGEST_ROWS:
+        hidden = len(digest.items) - MAX_DIGEST_ROWS
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=t(locale, "list_more", count=hidden))]))
     return payload(blocks, message)
 

@@ -24,9 +24,9 @@ from slack_sdk.models.views import View
 from bot.slack import ids
 from bot.slack.render import SECTION_LIMIT, clip, escape, payload
 from handlers.i18n import t
+from handlers.outgoing import StandupAnswerPost
 from handlers.results import DeptView
 from handlers.standups import StandupSummary
-from storage.models import StandupAnswer
 
 
 def channel_ref(channel_id: str) -> str:
@@ -49,7 +49,7 @@ def prompt_payload(channel_id: str, run_id: int, locale: str) -> dict[str, Any]:
     return payload([SectionBlock(text=MarkdownTextObject(text=text)), ActionsBlock(elements=[button])], text)
 
 
-def answer_payload(name: str, answer: StandupAnswer, locale: str) -> dict[str, Any]:
+def answer_payload(name: str, answer: StandupAnswerPost, locale: str) -> dict[str, Any]:
     blockers = escape(answer.blockers or "—")
     if answer.unblock_user:
         blockers += f" → <@{answer.unblock_user}>"

@@ -13,8 +13,8 @@ from bot.slack.forms import assign_form, comment_form, due_form, reason_form
 from bot.slack.listeners.common import actor_of, after_interaction, where_pressed
 from bot.slack.render import reply_payload
 from handlers.commands import DeptRef, ListTasks, Move, Snooze, Watch
+from handlers.interactions import request_home
 from handlers.runner import run_command
-from handlers.surfaces import request_home
 
 if TYPE_CHECKING:
     from bot.app import Baton

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from handlers.commands import DeptList
 from handlers.context import Actor
+from handlers.interactions import queue_private, refresh_sent, request_home
 from handlers.results import DeptView
 from handlers.runner import Outcome, identify, run_command
-from handlers.surfaces import queue_private, refresh_sent, request_home
 
 if TYPE_CHECKING:
     from bot.app import Baton

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 
-from handlers.surfaces import request_home
+from handlers.interactions import request_home
 
 if TYPE_CHECKING:
     from bot.app import Baton

@@ -15,9 +15,9 @@ from bot.slack.listeners.common import actor_of, departments
 from bot.slack.render import reply_payload, text_of
 from bot.slack.standup_render import standup_form
 from handlers.commands import PersonRef
+from handlers.interactions import blocker_form_values, record_thread_reply
 from handlers.runner import run_command, run_standup_text
 from handlers.standup_commands import StandupAnswerText
-from handlers.surfaces import blocker_form_values, record_thread_reply
 
 if TYPE_CHECKING:
     from bot.app import Baton

@@ -12,9 +12,9 @@ from bot.slack.forms import submitted
 from bot.slack.listeners.common import actor_of, after_interaction
 from bot.slack.render import text_of
 from handlers.commands import Assign, Comment, DeptRef, Move, NewTask, PersonRef, SetDue, TaskCommand
+from handlers.interactions import queue_private
 from handlers.lifecycle import Priority
 from handlers.runner import run_command
-from handlers.surfaces import queue_private
 
 if TYPE_CHECKING:
     from bot.app import Baton
