@@ -24,7 +24,8 @@ from handlers.runner import identify, run_standup_text, run_task_text
 from handlers.standups import summary as standup_summary
 from handlers.views import people_in, task_view
 from scheduler.sweep import sweep
-from storage import outbox, queries
+from storage import outbox
+from storage import people as queries  # members and departments
 from storage.db import unit_of_work
 from storage.models import Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
 

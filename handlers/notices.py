@@ -12,7 +12,7 @@ from handlers.lifecycle import ACTIVE
 from handlers.results import TaskView, Text
 from handlers.stats import DeptStats, dept_stats
 from handlers.views import task_view, task_views
-from storage import queries
+from storage import people as queries  # members and departments
 from storage.models import Department, OutboxMessage, Standup, StandupRun, Task
 
 ACTIVE_VALUES = {s.value for s in ACTIVE}

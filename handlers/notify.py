@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from handlers.context import Context
-from storage import outbox, queries
+from storage import outbox
+from storage import tasks as queries  # watchers
 from storage.models import Task
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from handlers.commands import SetLanguage
 from handlers.context import Context
 from handlers.results import Reply, Text
-from storage import queries
+from storage import people as people_store
 
 
 def set_language(ctx: Context, cmd: SetLanguage) -> Reply:
-    member = queries.member(session=ctx.session, user_id=ctx.actor.user_id)
+    member = people_store.member(session=ctx.session, user_id=ctx.actor.user_id)
     assert member is not None  # the runner made sure the speaker has a row
     member.locale_override = cmd.locale
     # Answer in the language just chosen.

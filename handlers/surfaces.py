@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from handlers.clock import Clock
 from handlers.results import Text
-from storage import outbox, queries
+from storage import deliveries as queries  # first_delivery
+from storage import outbox
 from storage.db import unit_of_work
 from storage.models import OutboxMessage
 

@@ -35,7 +35,7 @@ from handlers.tasks import viewer_moves
 from handlers.views import task_view
 from storage import outbox
 from storage.models import Department, Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
-from storage.queries import member_names
+from storage.people import member_names
 
 log = logging.getLogger("baton.slack")
 
