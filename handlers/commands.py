@@ -8,7 +8,7 @@ resolving names is the handlers' job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from handlers.errors import InvalidInput
@@ -211,7 +211,6 @@ class _Tokens:
     raw: list[str]
     escaped: bool
     pos: int = 0
-    extras: list[str] = field(default_factory=list)
 
     def next(self) -> str | None:
         if self.pos >= len(self.raw):

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-LOCALES = ("en", "zh")
-
 EN: dict[str, str] = {
     # buttons, forms, home
     "already": "T-{task_id} is already up to date.",

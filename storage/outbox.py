@@ -83,15 +83,22 @@ def due_messages(
     return session.exec(stmt).all()
 
 
-def pending_count(*, session: Session) -> int:
-    return len(session.exec(select(OutboxMessage.id).where(OutboxMessage.status == PENDING)).all())
+def sent_at(*, session: Session, channel: str, ts: str) -> OutboxMessage | None:
+    """The row whose message landed at (channel, ts), if Baton sent it."""
+    stmt = select(OutboxMessage).where(OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts)
+    return session.exec(stmt).first()
 
 
-def messages(*, session: Session, statuses: Sequence[str] | None = None) -> Sequence[OutboxMessage]:
-    stmt = select(OutboxMessage).order_by(col(OutboxMessage.id))
-    if statuses:
-        stmt = stmt.where(col(OutboxMessage.status).in_(list(statuses)))
-    return session.exec(stmt).all()
+def newer_pending(*, session: Session, row: OutboxMessage) -> bool:
+    """Whether a later row of the same kind, task and recipient waits: it makes `row` redundant."""
+    stmt = select(OutboxMessage.id).where(
+        OutboxMessage.kind == row.kind,
+        OutboxMessage.status == PENDING,
+        OutboxMessage.task_id == row.task_id,
+        OutboxMessage.recipient == row.recipient,
+        col(OutboxMessage.id) > (row.id or 0),
+    )
+    return session.exec(stmt.limit(1)).first() is not None
 
 
 def card_location(*, session: Session, task_id: int, channel: str) -> TaskMessage | None:

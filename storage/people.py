@@ -22,6 +22,11 @@ def members_named(*, session: Session, name: str) -> Sequence[Member]:
     return session.exec(select(Member).where(func.lower(Member.name) == name.lower())).all()
 
 
+def members(*, session: Session) -> Sequence[Member]:
+    """Everyone Baton knows, by name."""
+    return session.exec(select(Member).order_by(col(Member.name))).all()
+
+
 def member_names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
     ids = set(user_ids)
     if not ids:
