@@ -16,7 +16,7 @@ from handlers.clock import FixedClock
 from handlers.people import zone
 from handlers.runner import identify, run_standup_text, run_task_text
 from scheduler.sweep import sweep
-from storage import queries
+from storage import people as queries  # members and departments
 from storage.db import unit_of_work
 from storage.models import Member
 
@@ -129,7 +129,7 @@ class Console:
     def _who(self) -> None:
         with unit_of_work(self.baton.engine) as session:
             depts = {d.id: d.name for d in queries.departments(session=session)}
-            for m in session.query(Member).order_by(Member.name).all():
+            for m in queries.members(session=session):
                 where = f"#{depts[m.department_id]}" if m.department_id in depts else "(no department)"
                 admin = " admin" if m.is_admin or m.user_id in self.config.admins else ""
                 self.say(f"  @{m.name} {where} {m.tz or self.config.default_tz}{admin}")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from storage import queries
+from storage import people as people_store
 from storage.models import Department, Member
 
 # (department, lead, people, response promise in hours, time zone, public holidays)
@@ -25,7 +25,7 @@ def user_id(name: str) -> str:
 
 def seed(session: Session, *, now: datetime) -> bool:
     """Create the demo company once; returns False when it is already there."""
-    if queries.department_named(session=session, name=COMPANY[0][0]) is not None:
+    if people_store.department_named(session=session, name=COMPANY[0][0]) is not None:
         return False
     for dept_name, lead, staff, sla, tz, country in COMPANY:
         dept = Department(

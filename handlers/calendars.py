@@ -7,11 +7,12 @@ from datetime import time
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from handlers.people import zone
 from handlers.worktime import WorkCalendar
-from storage.models import Department, Member
+from storage import people as people_store
+from storage.models import Department
 
 
 def _clock(value: str, fallback: time) -> time:
@@ -26,34 +27,28 @@ class Person(NamedTuple):
     tz: str | None
 
 
-PEOPLE_PER_STATEMENT = 10_000
-_PERSON = (col(Member.user_id), col(Member.department_id), col(Member.tz))
-
-
 class Calendars:
     """Calendars for departments and people, loaded in batches and cached for one sweep."""
 
     def __init__(self, session: Session, default_tz: str) -> None:
         self.session = session
         self.default_tz = default_tz
-        self.departments = {d.id: d for d in session.exec(select(Department)).all()}
+        self.departments = people_store.departments_by_id(session=session)
         self.members: dict[str, Person] = {}
         self._people: dict[str, WorkCalendar] = {}
         self._depts: dict[int | None, WorkCalendar] = {}
 
     def load_people(self, user_ids: Iterable[str]) -> None:
-        """People by id, in statements of up to 10,000 (under SQLite's parameter limit)."""
-        wanted = sorted({u for u in user_ids if u not in self.members})
-        for i in range(0, len(wanted), PEOPLE_PER_STATEMENT):
-            chunk = wanted[i : i + PEOPLE_PER_STATEMENT]
-            self._load(select(*_PERSON).where(col(Member.user_id).in_(chunk)))
+        """People by id, those not loaded yet."""
+        wanted = {u for u in user_ids if u not in self.members}
+        self._keep(people_store.zones_of(session=self.session, user_ids=wanted))
 
     def load_people_in(self, user_ids: Select[Any]) -> None:
         """Everyone a query names, in one statement however many they are."""
-        self._load(select(*_PERSON).where(col(Member.user_id).in_(user_ids)))
+        self._keep(people_store.zones_of_people_in(session=self.session, user_ids=user_ids))
 
-    def _load(self, stmt: Select[Any]) -> None:
-        for user_id, department_id, tz in self.session.connection().execute(stmt):
+    def _keep(self, rows: Iterable[tuple[str, int | None, str | None]]) -> None:
+        for user_id, department_id, tz in rows:
             self.members[user_id] = Person(department_id, tz)
 
     def for_department(self, dept: Department | None) -> WorkCalendar:

@@ -8,7 +8,7 @@ resolving names is the handlers' job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from handlers.errors import InvalidInput
@@ -152,6 +152,11 @@ class SetLanguage:
     locale: str  # "en" or "zh"
 
 
+@dataclass(frozen=True)
+class SetNotify:
+    daily_at: str | None  # "HH:MM": one morning summary; None: as they happen
+
+
 TaskCommand = (
     NewTask
     | ListTasks
@@ -170,6 +175,7 @@ TaskCommand = (
     | Help
     | OpenForm
     | SetLanguage
+    | SetNotify
     | Stats
     | Snooze
 )
@@ -211,7 +217,6 @@ class _Tokens:
     raw: list[str]
     escaped: bool
     pos: int = 0
-    extras: list[str] = field(default_factory=list)
 
     def next(self) -> str | None:
         if self.pos >= len(self.raw):
@@ -494,6 +499,17 @@ def _lang(_sub: str, t: _Tokens) -> SetLanguage:
     return SetLanguage(locale=choices[word])
 
 
+def _notify(_sub: str, t: _Tokens) -> SetNotify:
+    mode = (t.next() or "").lower()
+    if mode in ("instant", "即时"):
+        return SetNotify(daily_at=None)
+    at = t.next() if mode in ("daily", "每日", "每天") else None
+    m = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at or "")
+    if m is None:
+        raise InvalidInput("notify_bad")
+    return SetNotify(daily_at=f"{int(m[1]):02d}:{m[2]}")
+
+
 def _stats(_sub: str, t: _Tokens) -> Stats:
     dept: str | None = None
     weeks = 1
@@ -545,6 +561,8 @@ _SUBCOMMANDS = {
     "帮助": _help,
     "lang": _lang,
     "stats": _stats,
+    "notify": _notify,
+    "通知": _notify,
     "snooze": _snooze,
     "语言": _lang,
 }

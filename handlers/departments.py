@@ -10,7 +10,7 @@ from handlers.context import Context
 from handlers.errors import InvalidInput, NotAllowed, NotFound
 from handlers.results import DeptView, Reply, Text
 from handlers.worktime import supported_country
-from storage import queries
+from storage import people as people_store
 from storage.models import Department
 
 DEFAULT_SLA_HOURS = 4
@@ -23,7 +23,7 @@ def require_admin(ctx: Context) -> None:
 
 def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
     require_admin(ctx)
-    existing = queries.department_named(session=ctx.session, name=cmd.name)
+    existing = people_store.department_named(session=ctx.session, name=cmd.name)
     if cmd.create and existing is not None:
         raise NotAllowed("dept_exists", name=cmd.name)
     if not cmd.create and existing is None:
@@ -65,11 +65,11 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
 
 
 def list_departments(ctx: Context, _cmd: DeptList) -> Reply:
-    rows = queries.departments(session=ctx.session)
+    rows = people_store.departments(session=ctx.session)
     if not rows:
         return Reply(kind="message", text=Text("dept_none"))
     views = tuple(DeptView(d.name, d.lead_id, d.channel_id, d.sla_hours) for d in rows)
-    names = queries.member_names(session=ctx.session, user_ids=[d.lead_id for d in rows])
+    names = people_store.member_names(session=ctx.session, user_ids=[d.lead_id for d in rows])
     return Reply(kind="departments", departments=views, names=names)
 
 

@@ -1,4 +1,5 @@
-"""Typed errors every adapter turns into a short private reply in the speaker's language."""
+"""Typed refusals a handler raises. handlers.runner turns each into an "error" reply (a catalogue text),
+which every adapter renders privately in the speaker's language; nothing the command did is kept."""
 
 from __future__ import annotations
 

@@ -12,7 +12,8 @@ from handlers.lifecycle import ACTIVE, Status
 from handlers.results import TaskView
 from handlers.tasks import viewer_moves
 from handlers.views import people_in, task_views
-from storage import queries
+from storage import people as people_store
+from storage import tasks as task_store
 from storage.models import Task
 
 SECTION_SIZE = 8
@@ -54,23 +55,23 @@ def build_home(
         "waiting": [Task.requester_id == user_id, Task.status == Status.DONE.value],
         "requested": [Task.requester_id == user_id, active],
     }
-    dept = queries.department_led_by(session=session, user_id=user_id)
+    dept = people_store.department_led_by(session=session, user_id=user_id)
     if dept is not None:
-        conditions["dept"] = [Task.owning_department_id == dept.id, active, queries.visible_to(user_id)]
+        conditions["dept"] = [Task.owning_department_id == dept.id, active, task_store.visible_to(user_id)]
     sections = []
     rows_by_id: dict[int, Task] = {}
     for key in SECTIONS:
         if key not in conditions:
             continue
         offset = max(0, offsets.get(key, 0))
-        rows, total = queries.tasks_where(
+        rows, total = task_store.tasks_where(
             session=session, conditions=conditions[key], limit=SECTION_SIZE, offset=offset
         )
         rows_by_id.update({r.id: r for r in rows if r.id is not None})
         sections.append(Section(key=key, tasks=task_views(session, rows), total=total, offset=offset))
     numbers = _numbers(session, dept.id, dept.name, now) if dept is not None and dept.id is not None else None
     views = [v for s in sections for v in s.tasks]
-    names = queries.member_names(session=session, user_ids=people_in(views))
+    names = people_store.member_names(session=session, user_ids=people_in(views))
     moves = {
         task_id: viewer_moves(session, task, user_id=user_id, is_admin=is_admin)
         for task_id, task in rows_by_id.items()
@@ -80,17 +81,17 @@ def build_home(
 
 def _numbers(session: Session, dept_id: int, dept_name: str, now: datetime) -> DeptNumbers:
     active = col(Task.status).in_([s.value for s in ACTIVE])
-    _, open_count = queries.tasks_where(
+    _, open_count = task_store.tasks_where(
         session=session, conditions=[Task.owning_department_id == dept_id, active], limit=0
     )
-    _, overdue = queries.tasks_where(
+    _, overdue = task_store.tasks_where(
         session=session,
         conditions=[Task.owning_department_id == dept_id, active, col(Task.due_at) < now],
         limit=0,
     )
     waits = [
         a - c
-        for c, a in queries.acknowledgement_times(
+        for c, a in task_store.acknowledgement_times(
             session=session, department_id=dept_id, since=now - timedelta(days=7)
         )
     ]

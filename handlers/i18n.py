@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-LOCALES = ("en", "zh")
-
 EN: dict[str, str] = {
     # buttons, forms, home
     "already": "T-{task_id} is already up to date.",
@@ -73,6 +71,11 @@ EN: dict[str, str] = {
     "n_due_soon": "T-{task_id} is due {due}: {title}",
     "n_overdue": "You have {count} overdue task(s):",
     "n_roundup": "Tasks that need you ({count}):",
+    "n_daily": "Since yesterday, on tasks you asked for or watch ({count}):",
+    "notify_instant": "I'll tell you about tasks you asked for or watch as things happen.",
+    "notify_daily": "I'll gather news about tasks you asked for or watch into one summary at {at} on your "
+    "working days. Assignments, escalations and questions for you still come at once.",
+    "notify_bad": "Write `/task notify instant` or `/task notify daily 09:00`.",
     "n_roundup_lead": "Escalated to you ({count}):",
     "n_roundup_channel": "Far overdue ({count}):",
     "r_ack_nudge": "Waiting for your acknowledgement",
@@ -365,6 +368,11 @@ ZH: dict[str, str] = {
     "n_due_soon": "T-{task_id} 将于 {due} 截止：{title}",
     "n_overdue": "你有 {count} 个逾期任务：",
     "n_roundup": "需要你处理的任务（{count}）：",
+    "n_daily": "自昨天以来，你提出或关注的任务有这些更新（{count}）：",
+    "notify_instant": "你提出或关注的任务有变化时，我会立即告诉你。",
+    "notify_daily": "你提出或关注的任务的消息，我会在你每个工作日 {at} 汇总发给你。"
+    "指派、升级和需要你回答的问题仍会立即发送。",
+    "notify_bad": "请写 `/task notify instant` 或 `/task notify daily 09:00`。",
     "n_roundup_lead": "升级给你的任务（{count}）：",
     "n_roundup_channel": "严重逾期（{count}）：",
     "r_ack_nudge": "等待你确认",

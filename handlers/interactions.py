@@ -7,13 +7,11 @@ import json
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import select
 
 from handlers.clock import Clock
 from handlers.results import Text
-from storage import outbox, queries
+from storage import deliveries, outbox
 from storage.db import unit_of_work
-from storage.models import OutboxMessage
 
 
 def queue_private(engine: Engine, *, user_id: str, channel_id: str | None, text: Text, clock: Clock) -> None:
@@ -41,8 +39,7 @@ def request_home(
 def refresh_sent(engine: Engine, *, channel: str, ts: str, clock: Clock) -> bool:
     """Re-render the direct message sent at (channel, ts) with its task's current state."""
     with unit_of_work(engine) as session:
-        stmt = select(OutboxMessage).where(OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts)
-        original = session.exec(stmt).first()
+        original = outbox.sent_at(session=session, channel=channel, ts=ts)
         if original is None or original.kind != "dm":
             return False
         outbox.enqueue(
@@ -77,4 +74,4 @@ def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[st
 def first_time(engine: Engine, *, key: str, clock: Clock) -> bool:
     """Has this Slack delivery (an event id, a form submission) not been handled yet?"""
     with unit_of_work(engine) as session:
-        return queries.first_delivery(session=session, key=key, now=clock())
+        return deliveries.first_delivery(session=session, key=key, now=clock())

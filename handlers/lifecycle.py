@@ -23,8 +23,6 @@ class Priority(StrEnum):
     LOW = "low"
 
 
-PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
-
 # Work is still owed on these; "done" waits on the requester, verified/cancelled are closed.
 ACTIVE = frozenset({Status.OPEN, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.BLOCKED, Status.REOPENED})
 CLOSED = frozenset({Status.VERIFIED, Status.CANCELLED})
@@ -94,9 +92,3 @@ def moves_for(status: str, *, owner: bool, requester: bool, lead: bool) -> list[
         if may:
             allowed.append(move)
     return allowed
-
-
-def target_of(move: str, status: str) -> Status | None:
-    """Where `move` would lead from `status`, None when it is not possible now."""
-    steps = path_for(move, Status(status))
-    return steps[-1][2] if steps else None

@@ -61,7 +61,9 @@ from handlers.standups import summary as standup_summary
 from handlers.stats import dept_stats
 from handlers.tasks import viewer_moves
 from handlers.views import people_in, task_view
-from storage import outbox, queries
+from storage import outbox
+from storage import people as people_store
+from storage import standups as standup_store
 from storage.models import Department, Member, OutboxMessage, Standup, StandupAnswer, StandupRun, Task
 
 ACTIVE_VALUES = {s.value for s in ACTIVE}
@@ -109,7 +111,7 @@ class Composer:
 
     def names(self, views: list[TaskView], *extra: str | None) -> dict[str, str]:
         ids = people_in(views) | {e for e in extra if e}
-        return queries.member_names(session=self.session, user_ids=ids)
+        return people_store.member_names(session=self.session, user_ids=ids)
 
     def item(self, task: Task, member: Member | None, **kw: object) -> TaskItem:
         """The task with the moves `member` may make (a channel: every move its state allows)."""
@@ -178,6 +180,8 @@ class Composer:
             return Composed(self.out(where, reader, StandupPrompt(standup.channel_id, run.id), {}))
         if row.event == "roundup":
             return self._roundup(row, where, reader, member)
+        if row.event == "daily":
+            return self._roundup(row, where, reader, member, status=outbox.DAILY)
         if row.event == "overdue":
             return self._digest(row, where, reader, member)
         return self._sent_at(row, self.out(where, reader, *self._notice(row, member, reader.locale)))
@@ -194,7 +198,7 @@ class Composer:
     ) -> tuple[Notice, dict[str, str]]:
         params: dict[str, object] = dict(json.loads(row.data or "{}"))
         if row.actor_id:
-            params["actor"] = queries.member_names(session=self.session, user_ids=[row.actor_id]).get(
+            params["actor"] = people_store.member_names(session=self.session, user_ids=[row.actor_id]).get(
                 row.actor_id, row.actor_id
             )
         task = self.session.get(Task, row.task_id) if row.task_id is not None else None
@@ -236,7 +240,7 @@ class Composer:
     def _post(self, row: OutboxMessage) -> Composed:
         if row.event.startswith("standup_"):
             return self._standup(row)
-        dept = queries.department_for_channel(session=self.session, channel_id=row.recipient)
+        dept = people_store.department_for_channel(session=self.session, channel_id=row.recipient)
         lead = self.session.get(Member, dept.lead_id) if dept else None
         reader = self.channel_reader(lead, dept.tz if dept else None)
         where = Where(row.recipient)
@@ -260,20 +264,31 @@ class Composer:
         notice, names = self._notice(row, None, reader.locale)
         return Composed(self.out(where, reader, notice, names))
 
-    def _roundup(self, row: OutboxMessage, where: Where, reader: Reader, member: Member | None) -> Composed:
-        """Every reminder held for this recipient, in one message (handlers.roundup)."""
+    def _roundup(
+        self,
+        row: OutboxMessage,
+        where: Where,
+        reader: Reader,
+        member: Member | None,
+        *,
+        status: str = outbox.HELD,
+    ) -> Composed:
+        """Every reminder held for this recipient (or the news of their day), in one message."""
         data = json.loads(row.data or "{}")
         held = (
             outbox.by_ids(session=self.session, ids=data["items"])
             if "items" in data
-            else outbox.held_for(session=self.session, recipient=row.recipient)
+            else outbox.held_for(session=self.session, recipient=row.recipient, status=status)
         )
         try:
             if len(held) == 1:  # one reminder reads as it always did
                 self.row = held[0]
-                single = self.compose(held[0])
+                # Brought up to date in place (a pressed button) where the roundup was, or composed anew.
+                single = self._dm(held[0], at=where) if where.update else self.compose(held[0])
                 self.row = row
                 message, recorded = single.message, single.sent
+            elif status == outbox.DAILY:
+                message, recorded = self._news(held, where, reader, member), None
             else:
                 message, recorded = self._gathered(held, where, reader, member), None
         except Skip:
@@ -310,6 +325,28 @@ class Composer:
         title = roundup.title(events, channel=member is None, count=len(items))
         return self.out(where, reader, Digest(title, tuple(items)), self.names([i.task for i in items]))
 
+    def _news(
+        self, held: Sequence[OutboxMessage], where: Where, reader: Reader, member: Member | None
+    ) -> Outgoing:
+        """A day's news about what the reader asked for or follows: each task once, what happened to it."""
+        news: dict[int, list[Text]] = {}
+        summary_row = self.row
+        for row in held:
+            if row.task_id is not None and self.session.get(Task, row.task_id) is not None:
+                notice, _names = self._notice(row, member, reader.locale)
+                news.setdefault(row.task_id, []).append(notice.text)
+        self.row = summary_row
+        if not news:
+            raise Skip()
+        items = []
+        for task_id, texts in news.items():
+            task = self.session.get(Task, task_id)
+            assert task is not None
+            item = self.item(task, member)
+            items.append(replace(item, reasons=tuple(texts)))
+        digest = Digest(Text("n_daily", {"count": len(items)}), tuple(items))
+        return self.out(where, reader, digest, self.names([i.task for i in items]))
+
     def _standup(self, row: OutboxMessage) -> Composed:
         """The thread's parent, an answer in the thread (updated when changed), the closing summary."""
         found = _standup_of(self.session, row)
@@ -335,14 +372,14 @@ class Composer:
                 *summary.away,
                 *(b.user_id for b in summary.blockers),
             ]
-            names = queries.member_names(session=self.session, user_ids=people)
+            names = people_store.member_names(session=self.session, user_ids=people)
             where = Where(row.recipient, thread=run.thread_ts, broadcast=True)
             return Composed(self.out(where, reader, StandupSummaryPost(summary), names))
         user_id = json.loads(row.data or "{}").get("user_id")
         answer = self.session.get(StandupAnswer, (run.id, user_id))
         if answer is None:
             raise Skip()
-        names = queries.member_names(session=self.session, user_ids=[answer.user_id])
+        names = people_store.member_names(session=self.session, user_ids=[answer.user_id])
         where = Where(row.recipient, thread=run.thread_ts, update=answer.posted_ts)
         body = StandupAnswerPost(
             answer.user_id,
@@ -397,10 +434,10 @@ def undeliverable_contact(session: Session, row: OutboxMessage) -> str | None:
     task = session.get(Task, row.task_id) if row.task_id is not None else None
     if task is not None:
         return task.requester_id
-    dept = queries.department_for_channel(session=session, channel_id=row.recipient)
+    dept = people_store.department_for_channel(session=session, channel_id=row.recipient)
     if dept is not None:
         return dept.lead_id
-    standup = queries.standup_for_channel(session=session, channel_id=row.recipient)
+    standup = standup_store.standup_for_channel(session=session, channel_id=row.recipient, active_only=False)
     return standup.created_by if standup is not None else None
 
 

@@ -11,7 +11,7 @@ from handlers.commands import DeptRef, PersonRef
 from handlers.context import Actor, Config, Directory
 from handlers.errors import NotFound
 from handlers.i18n import locale_of
-from storage import queries
+from storage import people as people_store
 from storage.models import Department, Member
 
 PROFILE_MAX_AGE = timedelta(hours=24)
@@ -32,7 +32,7 @@ def refresh_member(
     session: Session, *, user_id: str, name_hint: str | None, directory: Directory | None, now: datetime
 ) -> Member:
     """The member row for a user, created on first sight, its profile refreshed once a day."""
-    row = queries.member(session=session, user_id=user_id)
+    row = people_store.member(session=session, user_id=user_id)
     stale = row is None or row.profile_checked_at is None or now - row.profile_checked_at > PROFILE_MAX_AGE
     profile = directory.profile(user_id) if (stale and directory is not None) else None
     if row is None:
@@ -82,13 +82,13 @@ def reader_locale(member: Member | None) -> str:
 def person(session: Session, ref: PersonRef) -> Member:
     """A mention names a real Slack user (created on first sight); a bare @name must be known."""
     if ref.user_id:
-        row = queries.member(session=session, user_id=ref.user_id)
+        row = people_store.member(session=session, user_id=ref.user_id)
         if row is None:
             row = Member(user_id=ref.user_id, name=ref.name)
             session.add(row)
             session.flush()
         return row
-    matches = queries.members_named(session=session, name=ref.name)
+    matches = people_store.members_named(session=session, name=ref.name)
     if not matches:
         raise NotFound("person_unknown", name=ref.name)
     if len(matches) > 1:
@@ -97,9 +97,9 @@ def person(session: Session, ref: PersonRef) -> Member:
 
 
 def department(session: Session, ref: DeptRef) -> Department:
-    found = queries.department_named(session=session, name=ref.name) if ref.name else None
+    found = people_store.department_named(session=session, name=ref.name) if ref.name else None
     if found is None and ref.channel_id:
-        found = queries.department_for_channel(session=session, channel_id=ref.channel_id)
+        found = people_store.department_for_channel(session=session, channel_id=ref.channel_id)
     if found is None:
         raise NotFound("dept_unknown", name=ref.name or ref.channel_id or "")
     return found

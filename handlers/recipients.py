@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from handlers.context import Context
-from storage import outbox, queries
+from storage import outbox
+from storage import people as people_store
+from storage import tasks as task_store
 from storage.models import Task
 
 
@@ -18,12 +20,18 @@ def tell(
     *,
     note: str | None = None,
     data: dict[str, Any] | None = None,
+    fyi: bool = False,
 ) -> None:
-    """A direct message about `task` to each recipient once, never to the person who acted."""
-    for user_id in dict.fromkeys(r for r in recipients if r):
-        if user_id == ctx.actor.user_id:
-            continue
-        outbox.enqueue(
+    """A direct message about `task` to each recipient once, never to the person who acted.
+
+    `fyi`: news about a task they asked for or follow, which people may take as one daily summary
+    (`/task notify daily`); without it (assignments, escalations, questions to them) it goes at once."""
+    people = [r for r in dict.fromkeys(r for r in recipients if r) if r != ctx.actor.user_id]
+    if not people:
+        return
+    daily = people_store.daily_readers(session=ctx.session, user_ids=people) if fyi else set()
+    for user_id in people:
+        row = outbox.enqueue(
             session=ctx.session,
             kind="dm",
             recipient=user_id,
@@ -34,6 +42,8 @@ def tell(
             note=note or None,
             data=data,
         )
+        if user_id in daily:
+            row.status = outbox.DAILY  # waits for their daily summary (handlers.reminders)
 
 
 def tell_user(ctx: Context, user_id: str, event: str, data: dict[str, Any]) -> None:
@@ -52,7 +62,7 @@ def tell_user(ctx: Context, user_id: str, event: str, data: dict[str, Any]) -> N
 
 def watchers_of(ctx: Context, task: Task) -> list[str]:
     assert task.id is not None
-    return queries.watchers(session=ctx.session, task_id=task.id)
+    return task_store.watchers(session=ctx.session, task_id=task.id)
 
 
 def refresh_card(ctx: Context, task: Task) -> None:

@@ -12,10 +12,10 @@ people whose daily overdue digest has come, so its cost follows what is sent, no
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 
 from handlers import standups
 from handlers.calendars import Calendars
@@ -23,8 +23,11 @@ from handlers.lifecycle import ACTIVE
 from handlers.planned import Planned
 from handlers.task_reminders import TaskRules
 from handlers.worktime import WorkCalendar
-from storage import reminder_state
-from storage.models import Department, Standup, StandupRun, Task
+from storage import outbox, reminder_state
+from storage import people as people_store
+from storage import standups as standup_store
+from storage import tasks as task_store
+from storage.models import Department, Standup, StandupRun
 
 log = logging.getLogger("baton.scheduler")
 _MISSED_LOGGED: set[tuple[int | None, date]] = set()  # only so the log line appears once per process
@@ -125,15 +128,14 @@ class Planner:
 
     def _has_tasks(self, dept: Department, monday: date, cal: WorkCalendar) -> bool:
         start_of_week = datetime.combine(monday, datetime.min.time(), cal.tz)
-        stmt = select(Task.id).where(
-            or_(Task.owning_department_id == dept.id, Task.requesting_department_id == dept.id),
-            col(Task.created_at) < start_of_week,
+        assert dept.id is not None
+        return task_store.department_had_tasks_before(
+            session=self.session, department_id=dept.id, instant=start_of_week
         )
-        return self.session.exec(stmt.limit(1)).first() is not None
 
     def standups(self) -> None:
         """Open today's thread at the set time, prompt each participant, post the summary at closing."""
-        for standup in self.session.exec(select(Standup).where(col(Standup.active))).all():
+        for standup in standup_store.active_standups(session=self.session):
             day = self.now.astimezone(ZoneInfo(standup.tz)).date()
             if not standups.is_standup_day(standup, day):
                 continue
@@ -151,10 +153,7 @@ class Planner:
                     standup.channel_id,
                     day,
                 )
-        due = select(StandupRun).where(
-            col(StandupRun.closed).is_(False), col(StandupRun.closes_at) <= self.now
-        )
-        for run in self.session.exec(due).all():
+        for run in standup_store.runs_to_close(session=self.session, now=self.now):
             standup = self.session.get(Standup, run.standup_id)
             run.closed = True
             if standup is not None:
@@ -169,11 +168,30 @@ class Planner:
                     )
                 )
 
+    def daily_summaries(self) -> None:
+        """News held for people who take it once a day: at their time on their next working day."""
+        waiting = outbox.oldest_held(session=self.session, status=outbox.DAILY)
+        if not waiting:
+            return
+        times = people_store.daily_summary_times(session=self.session, user_ids=waiting)
+        self.cal.load_people(waiting)
+        for user_id, oldest in waiting.items():
+            at = times.get(user_id)
+            if at is None:  # they went back to hearing things at once: what waited goes now
+                self.add(Planned(f"daily:{user_id}:{self.now.isoformat()}", "dm", user_id, "daily"))
+                continue
+            cal = self.cal.for_person(user_id)
+            today = cal.local_date(self.now)
+            hour, minute = (int(part) for part in at.split(":"))
+            slot = datetime.combine(today, time(hour, minute), cal.tz)
+            if cal.is_working_day(today) and oldest <= slot <= self.now:
+                self.add(Planned(f"daily:{user_id}:{today.isoformat()}", "dm", user_id, "daily"))
+
     def _ran(self, standup: Standup, day: date) -> bool:
-        stmt = select(StandupRun.id).where(
-            StandupRun.standup_id == standup.id, StandupRun.day == day.isoformat()
+        assert standup.id is not None
+        return (
+            standup_store.run_on(session=self.session, standup_id=standup.id, day=day.isoformat()) is not None
         )
-        return self.session.exec(stmt).first() is not None
 
     def _opening(self, standup: Standup, run: StandupRun) -> None:
         for m in standups.opening(self.session, standup, run, now=self.now):
@@ -182,6 +200,7 @@ class Planner:
 
 def plan(session: Session, *, now: datetime, default_tz: str) -> list[Planned]:
     planner = Planner(session, now=now, default_tz=default_tz)
+    planner.daily_summaries()
     planner.standups()
     planner.task_reminders()
     planner.overdue_digests()

@@ -1,4 +1,4 @@
-"""Typed replies: what the speaker sees. Renderers turn them into Block Kit or console lines."""
+"""Typed replies: what the speaker sees. Each platform's renderer turns them into its own markup."""
 
 from __future__ import annotations
 
@@ -55,7 +55,12 @@ class DeptView:
 
 @dataclass(frozen=True)
 class Reply:
-    """kind: message, task, list, detail, departments, help, form."""
+    """What the speaker sees, by kind:
+
+    message (a catalogue text), error (a refusal, in the speaker's language), task (the task's card,
+    shown to the speaker when no channel card carries it), list, detail, departments, help,
+    form (the New task form, opened with its fields filled), stats, standup_report.
+    """
 
     kind: str
     text: Text | None = None

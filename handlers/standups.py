@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from handlers import people
 from handlers.commands import DeptRef
@@ -24,7 +24,9 @@ from handlers.standup_commands import (
     StandupStop,
 )
 from handlers.worktime import WorkCalendar, supported_country
-from storage import outbox, queries
+from storage import outbox
+from storage import people as people_store
+from storage import standups as standup_store
 from storage.models import Standup, StandupAnswer, StandupParticipant, StandupRun
 
 DEFAULT_OPEN_HOURS = 2
@@ -56,7 +58,7 @@ class StandupSummary:
 def standup_in(session: Session, channel_id: str | None) -> Standup | None:
     if not channel_id:
         return None
-    return session.exec(select(Standup).where(Standup.channel_id == channel_id, col(Standup.active))).first()
+    return standup_store.standup_for_channel(session=session, channel_id=channel_id)
 
 
 def _require_standup(ctx: Context) -> Standup:
@@ -84,8 +86,7 @@ def is_standup_day(standup: Standup, day: date) -> bool:
 
 
 def participants(session: Session, standup_id: int) -> list[StandupParticipant]:
-    stmt = select(StandupParticipant).where(StandupParticipant.standup_id == standup_id)
-    return list(session.exec(stmt.order_by(col(StandupParticipant.user_id))).all())
+    return standup_store.participants(session=session, standup_id=standup_id)
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ def setup(ctx: Context, cmd: StandupSetup) -> Reply:
         raise InvalidInput("standup_setup_usage")
     tz = cmd.tz
     if tz is None:
-        dept = queries.department_for_channel(session=ctx.session, channel_id=channel)
+        dept = people_store.department_for_channel(session=ctx.session, channel_id=channel)
         # The channel's zone is its department's; a channel of no department takes its setter's zone.
         tz = (dept.tz if dept and dept.tz else None) or ctx.actor.tz.key
     try:
@@ -112,7 +113,7 @@ def setup(ctx: Context, cmd: StandupSetup) -> Reply:
     ).strftime("%H:%M")
     if close <= cmd.at:
         raise InvalidInput("standup_close_bad")
-    standup = ctx.session.exec(select(Standup).where(Standup.channel_id == channel)).first()
+    standup = standup_store.standup_for_channel(session=ctx.session, channel_id=channel, active_only=False)
     if standup is not None and standup.active and not _may_manage(ctx, standup):
         raise NotAllowed("standup_not_yours")
     if standup is None:
@@ -155,7 +156,7 @@ def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
             ctx.session.add(StandupParticipant(standup_id=standup.id, user_id=user_id))
         elif cmd.action in ("remove", "leave") and row is not None:
             ctx.session.delete(row)
-    names = queries.member_names(session=ctx.session, user_ids=targets)
+    names = people_store.member_names(session=ctx.session, user_ids=targets)
     who = ", ".join("@" + names.get(u, u) for u in targets)
     return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who}))
 
@@ -230,13 +231,7 @@ def _run_for_answer(ctx: Context, run_id: int | None) -> StandupRun:
         if ctx.session.get(StandupParticipant, (run.standup_id, ctx.actor.user_id)) is None:
             raise NotAllowed("standup_not_participant_self")
         return run
-    stmt = (
-        select(StandupRun)
-        .join(StandupParticipant, col(StandupParticipant.standup_id) == col(StandupRun.standup_id))
-        .where(StandupParticipant.user_id == ctx.actor.user_id, col(StandupRun.closed).is_(False))
-        .order_by(col(StandupRun.opens_at).desc())
-    )
-    runs = ctx.session.exec(stmt).all()
+    runs = standup_store.open_runs_for(session=ctx.session, user_id=ctx.actor.user_id)
     here = standup_in(ctx.session, ctx.channel_id)
     if here is not None:
         runs = [r for r in runs if r.standup_id == here.id] or list(runs)
@@ -252,9 +247,8 @@ def thread_reply(
     standup = standup_in(session, channel_id)
     if standup is None:
         return False
-    run = session.exec(
-        select(StandupRun).where(StandupRun.standup_id == standup.id, StandupRun.thread_ts == thread_ts)
-    ).first()
+    assert standup.id is not None
+    run = standup_store.run_in_thread(session=session, standup_id=standup.id, thread_ts=thread_ts)
     if run is None or run.closed or run.id is None:
         return False
     if session.get(StandupParticipant, (standup.id, user_id)) is None:
@@ -266,16 +260,16 @@ def thread_reply(
 
 def report(ctx: Context, cmd: StandupReport) -> Reply:
     standup = _require_standup(ctx)
-    runs = select(StandupRun).where(StandupRun.standup_id == standup.id)
+    assert standup.id is not None
     if cmd.day:
         day = _report_day(cmd.day, ctx.now.astimezone(ZoneInfo(standup.tz)).date())
-        run = ctx.session.exec(runs.where(StandupRun.day == day.isoformat())).first()
+        run = standup_store.run_on(session=ctx.session, standup_id=standup.id, day=day.isoformat())
     else:
-        run = ctx.session.exec(runs.order_by(col(StandupRun.opens_at).desc())).first()
+        run = standup_store.latest_run(session=ctx.session, standup_id=standup.id)
     if run is None:
         raise NotFound("standup_no_report", day=cmd.day or "")
     found = summary(ctx.session, run)
-    names = queries.member_names(session=ctx.session, user_ids=[b.user_id for b in found.blockers])
+    names = people_store.member_names(session=ctx.session, user_ids=[b.user_id for b in found.blockers])
     return Reply(kind="standup_report", stats=found, names=names)
 
 
@@ -304,24 +298,10 @@ def open_run(
     session: Session, standup: Standup, day: date, *, opens_at: datetime, closes_at: datetime
 ) -> StandupRun:
     """Today's run, created once: a second scheduler or a restart finds the same row."""
-    stmt = select(StandupRun).where(StandupRun.standup_id == standup.id, StandupRun.day == day.isoformat())
-    run = session.exec(stmt).first()
-    if run is None:
-        assert standup.id is not None
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        values = {
-            "standup_id": standup.id,
-            "day": day.isoformat(),
-            "opens_at": opens_at,
-            "closes_at": closes_at,
-            "closed": False,
-        }
-        session.execute(insert(StandupRun).values(values).on_conflict_do_nothing())
-        run = session.exec(stmt).one()
-    return run
+    assert standup.id is not None
+    return standup_store.open_run_once(
+        session=session, standup_id=standup.id, day=day.isoformat(), opens_at=opens_at, closes_at=closes_at
+    )
 
 
 @dataclass(frozen=True)
@@ -364,9 +344,7 @@ def summary(session: Session, run: StandupRun) -> StandupSummary:
     assert run.id is not None
     standup = session.get(Standup, run.standup_id)
     assert standup is not None
-    answers = {
-        a.user_id: a for a in session.exec(select(StandupAnswer).where(StandupAnswer.run_id == run.id)).all()
-    }
+    answers = {a.user_id: a for a in standup_store.answers(session=session, run_id=run.id)}
     everyone = participants(session, run.standup_id)
     away = tuple(
         p.user_id

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col
 
 from handlers.calendars import Calendars
 from handlers.commands import DeptRef, Stats
@@ -16,7 +16,8 @@ from handlers.errors import InvalidInput, NotFound
 from handlers.lifecycle import ACTIVE, Status
 from handlers.people import department
 from handlers.results import Reply
-from storage import queries
+from storage import people as people_store
+from storage import tasks as task_store
 from storage.models import Department, Task
 
 OLDEST = 3
@@ -44,37 +45,30 @@ def dept_stats(
     cal = Calendars(session, default_tz).for_department(dept)
     start = datetime.combine(start_day, datetime.min.time(), cal.tz)
     end = datetime.combine(start_day + timedelta(days=days), datetime.min.time(), cal.tz)
+    assert dept.id is not None
     mine = Task.owning_department_id == dept.id
-    due = session.exec(select(Task).where(mine, col(Task.due_at) >= start, col(Task.due_at) < end)).all()
+    due = task_store.owned_tasks_due_between(session=session, department_id=dept.id, start=start, end=end)
     on_time = sum(1 for t in due if t.done_at is not None and t.due_at is not None and t.done_at <= t.due_at)
-    done = session.exec(select(Task).where(mine, col(Task.done_at) >= start, col(Task.done_at) < end)).all()
+    done = task_store.owned_tasks_done_between(session=session, department_id=dept.id, start=start, end=end)
     verified = sum(1 for t in done if t.status == Status.VERIFIED.value)
-    acked = session.exec(
-        select(Task).where(mine, col(Task.acknowledged_at) >= start, col(Task.acknowledged_at) < end)
-    ).all()
+    acked = task_store.owned_tasks_acknowledged_between(
+        session=session, department_id=dept.id, start=start, end=end
+    )
     waits = [
         cal.working_hours_between(t.assigned_at or t.created_at, t.acknowledged_at)
         for t in acked
         if t.acknowledged_at is not None
     ]
     active = col(Task.status).in_([s.value for s in ACTIVE])
-    _, overdue_now = queries.tasks_where(
+    _, overdue_now = task_store.tasks_where(
         session=session, conditions=[mine, active, col(Task.due_at) < now], limit=0
     )
     # Titles go to a channel: never a private task's.
-    public = col(Task.private).is_(False)
-    oldest = session.exec(
-        select(Task).where(mine, active, public).order_by(col(Task.created_at)).limit(OLDEST)
-    ).all()
-    requested = session.exec(
-        select(Task.owning_department_id).where(
-            Task.requesting_department_id == dept.id,
-            col(Task.owning_department_id) != dept.id,
-            col(Task.created_at) < end,
-            or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
-        )
-    ).all()
-    names = queries.department_names(session=session, ids=requested)
+    oldest = task_store.oldest_public_tasks(
+        session=session, department_id=dept.id, statuses=[s.value for s in ACTIVE], limit=OLDEST
+    )
+    requested = task_store.departments_asked(session=session, department_id=dept.id, start=start, end=end)
+    names = people_store.department_names(session=session, ids=requested)
     counts = Counter(names.get(d or -1, "?") for d in requested)
     return DeptStats(
         dept=dept.name,
@@ -91,7 +85,7 @@ def dept_stats(
     )
 
 
-def last_weeks(now: datetime, tz_day: date, weeks: int) -> tuple[date, int]:
+def last_weeks(tz_day: date, weeks: int) -> tuple[date, int]:
     """The first day and length of the `weeks` full weeks before the current one."""
     monday = tz_day - timedelta(days=tz_day.weekday())
     return monday - timedelta(days=7 * weeks), 7 * weeks
@@ -101,7 +95,7 @@ def stats(ctx: Context, cmd: Stats) -> Reply:
     if cmd.dept:
         dept = department(ctx.session, DeptRef(name=cmd.dept))
     else:
-        me = queries.member(session=ctx.session, user_id=ctx.actor.user_id)
+        me = people_store.member(session=ctx.session, user_id=ctx.actor.user_id)
         found = ctx.session.get(Department, me.department_id) if me and me.department_id else None
         if found is None:
             raise NotFound("dept_missing")
@@ -109,7 +103,7 @@ def stats(ctx: Context, cmd: Stats) -> Reply:
     if not 1 <= cmd.weeks <= 52:
         raise InvalidInput("weeks_bad")
     cal = Calendars(ctx.session, ctx.config.default_tz).for_department(dept)
-    start, days = last_weeks(ctx.now, ctx.now.astimezone(cal.tz).date(), cmd.weeks)
+    start, days = last_weeks(ctx.now.astimezone(cal.tz).date(), cmd.weeks)
     numbers = dept_stats(
         ctx.session, dept, start_day=start, days=days, now=ctx.now, default_tz=ctx.config.default_tz
     )

@@ -40,7 +40,8 @@ from handlers.lifecycle import (
 )
 from handlers.results import Reply, Text
 from handlers.views import people_in, task_view, task_views
-from storage import queries
+from storage import people as people_store
+from storage import tasks as task_store
 from storage.models import Department, Task, TaskDependency, TaskWatcher
 
 LIST_LIMIT = 40  # one page; Slack messages hold at most 50 blocks
@@ -86,12 +87,12 @@ def require_editor(ctx: Context, task: Task) -> None:
 
 def _reply(ctx: Context, key: str, task: Task | None = None, **params: object) -> Reply:
     view = task_view(ctx.session, task, with_history=False) if task is not None else None
-    names = queries.member_names(session=ctx.session, user_ids=people_in([view])) if view else {}
+    names = people_store.member_names(session=ctx.session, user_ids=people_in([view])) if view else {}
     return Reply(kind="message", text=Text(key, dict(params)), task=view, names=names)
 
 
 def _name(ctx: Context, user_id: str) -> str:
-    return queries.member_names(session=ctx.session, user_ids=[user_id]).get(user_id, user_id)
+    return people_store.member_names(session=ctx.session, user_ids=[user_id]).get(user_id, user_id)
 
 
 # ---- filing ----------------------------------------------------------------------------------
@@ -135,7 +136,7 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     ctx.session.add(task)
     ctx.session.flush()
     assert task.id is not None
-    queries.record_event(
+    task_store.record_event(
         session=ctx.session,
         task_id=task.id,
         actor_id=ctx.actor.user_id,
@@ -184,7 +185,7 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
     assert task.id is not None
     for i, (step, before, after) in enumerate(steps):
         last = i == len(steps) - 1
-        queries.record_event(
+        task_store.record_event(
             session=ctx.session,
             task_id=task.id,
             actor_id=uid,
@@ -238,24 +239,29 @@ def _stamp(task: Task, step: str, now: datetime) -> None:
 
 
 def _tell_about_move(ctx: Context, task: Task, cmd: Move) -> None:
+    """Who hears of a move. The requester (and watchers) hear what they wait for — acknowledged,
+    blocked and why, done (asked to verify), reopened or cancelled by someone else; starting only
+    updates the card. What they follow may wait for their daily summary; a question to them never does."""
     watchers = recipients.watchers_of(ctx, task)
     note = cmd.note or None
-    if cmd.move in ("ack", "start"):
-        recipients.tell(ctx, task, cmd.move, [task.requester_id, *watchers], note=note)
+    following = [task.requester_id, *watchers]
+    if cmd.move == "ack":
+        recipients.tell(ctx, task, "ack", following, note=note, fyi=True)
     elif cmd.move == "block":
-        recipients.tell(ctx, task, "block", [task.requester_id, task.accountable_id, *watchers], note=note)
+        recipients.tell(ctx, task, "block", [task.accountable_id], note=note)
+        recipients.tell(ctx, task, "block", following, note=note, fyi=True)
     elif cmd.move == "done":
-        recipients.tell(ctx, task, "done", [task.requester_id, *watchers], note=note)
+        recipients.tell(ctx, task, "done", [task.requester_id], note=note)  # asked to verify: at once
+        recipients.tell(ctx, task, "done", watchers, note=note, fyi=True)
         _tell_dependents(ctx, task, "upstream_done")
-    elif cmd.move in ("verify", "reopen"):
-        recipients.tell(ctx, task, cmd.move, [task.owner_id, *watchers], note=note)
-    elif cmd.move == "cancel":
-        recipients.tell(ctx, task, "cancel", [task.owner_id, task.requester_id, *watchers], note=note)
+    elif cmd.move in ("verify", "reopen", "cancel"):
+        recipients.tell(ctx, task, cmd.move, [task.owner_id], note=note)
+        recipients.tell(ctx, task, cmd.move, following, note=note, fyi=True)
 
 
 def _tell_dependents(ctx: Context, upstream: Task, event: str) -> None:
     assert upstream.id is not None
-    for downstream in queries.dependents(session=ctx.session, task_id=upstream.id):
+    for downstream in task_store.dependents(session=ctx.session, task_id=upstream.id):
         if downstream.status in NOT_CLOSED:
             recipients.tell(ctx, downstream, event, [downstream.owner_id], data={"upstream_id": upstream.id})
 
@@ -276,14 +282,15 @@ def assign(ctx: Context, cmd: Assign) -> Reply:
     _reassign(ctx, task, new_owner.user_id, note=None)
     recipients.tell(ctx, task, "assigned", [new_owner.user_id])
     recipients.tell(ctx, task, "unassigned", [old_owner])
-    recipients.tell(ctx, task, "reassigned", [task.requester_id, *recipients.watchers_of(ctx, task)])
+    following = [task.requester_id, *recipients.watchers_of(ctx, task)]
+    recipients.tell(ctx, task, "reassigned", following, fyi=True)
     recipients.refresh_card(ctx, task)
     return _reply(ctx, "assigned_ok", task, task_id=task.id, owner=new_owner.name)
 
 
 def _reassign(ctx: Context, task: Task, new_owner_id: str, *, note: str | None) -> None:
     assert task.id is not None
-    queries.record_event(
+    task_store.record_event(
         session=ctx.session,
         task_id=task.id,
         actor_id=ctx.actor.user_id,
@@ -304,7 +311,7 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     due = parse_when(cmd.when, now=ctx.now, tz=ctx.actor.tz)
     old = task.due_at
     assert task.id is not None
-    queries.record_event(
+    task_store.record_event(
         session=ctx.session,
         task_id=task.id,
         actor_id=ctx.actor.user_id,
@@ -315,7 +322,8 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     )
     task.due_at = due
     task.updated_at = ctx.now
-    recipients.tell(ctx, task, "due", [task.owner_id, task.requester_id, *recipients.watchers_of(ctx, task)])
+    recipients.tell(ctx, task, "due", [task.owner_id])
+    recipients.tell(ctx, task, "due", [task.requester_id, *recipients.watchers_of(ctx, task)], fyi=True)
     if old is not None and due > old:
         _tell_dependents(ctx, task, "upstream_slipped")
     recipients.refresh_card(ctx, task)
@@ -328,7 +336,7 @@ def set_priority(ctx: Context, cmd: SetPriority) -> Reply:
     if task.priority == cmd.priority.value:
         return _reply(ctx, "no_change")
     assert task.id is not None
-    queries.record_event(
+    task_store.record_event(
         session=ctx.session,
         task_id=task.id,
         actor_id=ctx.actor.user_id,
@@ -339,8 +347,7 @@ def set_priority(ctx: Context, cmd: SetPriority) -> Reply:
     )
     task.priority = cmd.priority.value
     task.updated_at = ctx.now
-    watchers = recipients.watchers_of(ctx, task)
-    recipients.tell(ctx, task, "priority", [task.owner_id, task.requester_id, *watchers])
+    recipients.tell(ctx, task, "priority", [task.owner_id])
     recipients.refresh_card(ctx, task)
     return _reply(
         ctx, "priority_ok", task, task_id=task.id, priority=t(ctx.actor.locale, f"priority_{task.priority}")
@@ -353,7 +360,7 @@ def set_priority(ctx: Context, cmd: SetPriority) -> Reply:
 def comment(ctx: Context, cmd: Comment) -> Reply:
     task = get_task(ctx, cmd.task_id)
     assert task.id is not None
-    queries.record_event(
+    task_store.record_event(
         session=ctx.session,
         task_id=task.id,
         actor_id=ctx.actor.user_id,
@@ -361,13 +368,9 @@ def comment(ctx: Context, cmd: Comment) -> Reply:
         at=ctx.now,
         note=cmd.text,
     )
-    recipients.tell(
-        ctx,
-        task,
-        "comment",
-        [task.owner_id, task.requester_id, *recipients.watchers_of(ctx, task)],
-        note=cmd.text,
-    )
+    recipients.tell(ctx, task, "comment", [task.owner_id], note=cmd.text)
+    following = [task.requester_id, *recipients.watchers_of(ctx, task)]
+    recipients.tell(ctx, task, "comment", following, note=cmd.text, fyi=True)
     return _reply(ctx, "comment_ok", task_id=task.id)
 
 
@@ -376,7 +379,7 @@ def watch(ctx: Context, cmd: Watch) -> Reply:
     if ctx.actor.user_id not in recipients.watchers_of(ctx, task):
         _add_watcher(ctx, task, ctx.actor.user_id)
         assert task.id is not None
-        queries.record_event(
+        task_store.record_event(
             session=ctx.session, task_id=task.id, actor_id=ctx.actor.user_id, action="watch", at=ctx.now
         )
     return _reply(ctx, "watch_ok", task_id=task.id)
@@ -399,7 +402,7 @@ def depends(ctx: Context, cmd: Depends) -> Reply:
         raise NotAllowed("depends_cycle", task_id=cmd.task_id, on_id=cmd.on_id)
     if ctx.session.get(TaskDependency, (cmd.task_id, cmd.on_id)) is None:
         ctx.session.add(TaskDependency(task_id=cmd.task_id, depends_on_id=cmd.on_id))
-        queries.record_event(
+        task_store.record_event(
             session=ctx.session,
             task_id=cmd.task_id,
             actor_id=uid,
@@ -419,7 +422,7 @@ def _reaches(ctx: Context, *, start: int, target: int) -> bool:
         current = frontier.pop()
         if current == target:
             return True
-        for nxt in queries.waits_for(session=ctx.session, task_id=current):
+        for nxt in task_store.waits_for(session=ctx.session, task_id=current):
             if nxt not in seen:
                 seen.add(nxt)
                 frontier.append(nxt)
@@ -434,12 +437,13 @@ def handover(ctx: Context, cmd: Handover) -> Reply:
     dept = ctx.session.get(Department, giver.department_id) if giver.department_id else None
     if not ctx.actor.is_admin and not (dept is not None and dept.lead_id == ctx.actor.user_id):
         raise NotAllowed("not_allowed_handover", name=giver.name)
-    tasks = queries.open_tasks_owned_by(session=ctx.session, owner_id=giver.user_id, statuses=NOT_CLOSED)
+    tasks = task_store.open_tasks_owned_by(session=ctx.session, owner_id=giver.user_id, statuses=NOT_CLOSED)
     if not tasks:
         raise NotFound("nothing_to_hand_over", name=giver.name)
     for task in tasks:
         _reassign(ctx, task, taker.user_id, note="handover")
-        recipients.tell(ctx, task, "reassigned", [task.requester_id, *recipients.watchers_of(ctx, task)])
+        following = [task.requester_id, *recipients.watchers_of(ctx, task)]
+        recipients.tell(ctx, task, "reassigned", following, fyi=True)
         recipients.refresh_card(ctx, task)
     ids = ", ".join(f"T-{task.id}" for task in tasks)
     common = {"count": len(tasks), "ids": ids, "from_name": giver.name, "to_name": taker.name}
@@ -456,7 +460,7 @@ def show(ctx: Context, cmd: ShowTask) -> Reply:
     if task.private and not _involved(ctx, task):
         raise NotFound("task_not_found", task_id=cmd.task_id)  # not even whether it exists
     view = task_view(ctx.session, task, with_history=True)
-    names = queries.member_names(session=ctx.session, user_ids=people_in([view]))
+    names = people_store.member_names(session=ctx.session, user_ids=people_in([view]))
     return Reply(kind="detail", task=view, names=names)
 
 
@@ -479,12 +483,12 @@ def list_tasks(ctx: Context, cmd: ListTasks) -> Reply:
         params["dept"] = dept.name
     else:
         conditions = [active]
-    conditions.append(queries.visible_to(uid))
-    rows, total = queries.tasks_where(
+    conditions.append(task_store.visible_to(uid))
+    rows, total = task_store.tasks_where(
         session=ctx.session, conditions=conditions, limit=LIST_LIMIT, offset=max(0, cmd.offset)
     )
     views = task_views(ctx.session, rows)
-    names = queries.member_names(session=ctx.session, user_ids=people_in(views))
+    names = people_store.member_names(session=ctx.session, user_ids=people_in(views))
     dept_name = str(params["dept"]) if "dept" in params else None
     return Reply(
         kind="list",
@@ -509,7 +513,7 @@ def snooze(ctx: Context, cmd: Snooze) -> Reply:
     tomorrow = datetime.combine(cal.local_date(ctx.now) + timedelta(days=1), time(0), cal.tz)
     until = cal.next_working_start(tomorrow)
     assert task.id is not None
-    queries.record_event(
+    task_store.record_event(
         session=ctx.session,
         task_id=task.id,
         actor_id=ctx.actor.user_id,

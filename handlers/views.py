@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from handlers.results import EventView, TaskView
-from storage import queries
+from storage import people as people_store
+from storage import tasks as task_store
 from storage.models import Task
 
 
 def task_views(
     session: Session, tasks: Sequence[Task], *, with_history: bool = False
 ) -> tuple[TaskView, ...]:
-    depts = queries.department_names(
+    depts = people_store.department_names(
         session=session,
         ids=[t.owning_department_id for t in tasks] + [t.requesting_department_id for t in tasks],
     )
@@ -26,11 +27,11 @@ def task_views(
         if with_history:
             history = tuple(
                 EventView(e.actor_id, e.action, e.from_value, e.to_value, e.note, e.at)
-                for e in queries.history(session=session, task_id=task.id)
+                for e in task_store.history(session=session, task_id=task.id)
             )
             extras = {
-                "waits_for": tuple(queries.waits_for(session=session, task_id=task.id)),
-                "watchers": tuple(queries.watchers(session=session, task_id=task.id)),
+                "waits_for": tuple(task_store.waits_for(session=session, task_id=task.id)),
+                "watchers": tuple(task_store.watchers(session=session, task_id=task.id)),
             }
         views.append(
             TaskView(

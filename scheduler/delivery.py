@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from handlers.clock import Clock
 from handlers.context import Config, Directory
@@ -128,7 +128,7 @@ class DeliveryWorker:
                 self._in_flight.release(*claimed)  # after the commit: the row is settled in the database
 
     def _settle(self, session: Session, row: OutboxMessage, now: datetime, held: set[str]) -> int:
-        if row.kind in COALESCED and _newer_pending(session, row):
+        if row.kind in COALESCED and outbox.newer_pending(session=session, row=row):
             row.status = outbox.SUPERSEDED  # the newer request renders the same, current, state
             return 1
         try:
@@ -259,14 +259,3 @@ def _claim_lock(engine: Engine) -> contextlib.AbstractContextManager[object]:
 def _in_flight(engine: Engine) -> InFlight:
     with _REGISTRY_GUARD:
         return _IN_FLIGHT.setdefault(str(engine.url), InFlight())
-
-
-def _newer_pending(session: Session, row: OutboxMessage) -> bool:
-    stmt = select(OutboxMessage.id).where(
-        OutboxMessage.kind == row.kind,
-        OutboxMessage.status == outbox.PENDING,
-        OutboxMessage.task_id == row.task_id,
-        OutboxMessage.recipient == row.recipient,
-        col(OutboxMessage.id) > (row.id or 0),
-    )
-    return session.exec(stmt.limit(1)).first() is not None

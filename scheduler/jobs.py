@@ -9,13 +9,12 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
 from handlers.clock import Clock
 from scheduler.delivery import DeliveryWorker
 from scheduler.sweep import sweep
+from storage import standups as standup_store
 from storage.db import unit_of_work
-from storage.models import Standup
 
 log = logging.getLogger("baton.scheduler")
 SWEEP_EVERY_SECONDS = 60
@@ -33,7 +32,7 @@ def standup_triggers(engine: Engine) -> dict[str, CronTrigger]:
     days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     triggers = {}
     with unit_of_work(engine) as session:
-        for standup in session.exec(select(Standup).where(col(Standup.active))).all():
+        for standup in standup_store.active_standups(session=session):
             # Weekends too when a country is set: its make-up workdays may fall on one; the sweep decides.
             on = "*" if standup.country else ",".join(days[int(d)] for d in standup.days.split(",") if d)
             for edge, clock_time in (("open", standup.at_time), ("close", standup.close_time)):

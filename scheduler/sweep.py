@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from handlers.reminders import Planned, plan
-from storage import outbox, outbox_bulk, queries
+from storage import deliveries, outbox, outbox_bulk
 from storage.db import unit_of_work
 
 log = logging.getLogger("baton.scheduler")
@@ -50,7 +50,7 @@ def sweep(engine: Engine, *, now: datetime, default_tz: str, dry_run: bool = Fal
         if dry_run:
             session.rollback()  # the plan's own marks and the rows above are undone alike
             return fresh
-        queries.forget_deliveries_before(session=session, instant=now - KEEP_DELIVERY_KEYS)
+        deliveries.forget_deliveries_before(session=session, instant=now - KEEP_DELIVERY_KEYS)
         if fresh:
             log.info("sweep at %s queued %d message(s)", now.isoformat(), len(fresh))
     return fresh

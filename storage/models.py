@@ -39,6 +39,8 @@ class Member(SQLModel, table=True):
     # Set by `/task lang`; wins over the Slack locale.
     locale_override: str | None = Field(default=None, max_length=8)
     is_admin: bool = Field(default=False)
+    # "HH:MM" local: notices about tasks they requested or watch wait for one daily summary then.
+    notify_daily_at: str | None = Field(default=None, max_length=5)
     profile_checked_at: datetime | None = Field(default=None, sa_column=_instant())
 
 
@@ -110,7 +112,19 @@ class TaskMessage(SQLModel, table=True):
 
 
 class OutboxMessage(SQLModel, table=True):
-    """A message the bot has decided to send, written in the same transaction as the decision."""
+    """A message the bot has decided to send, written in the same transaction as the decision.
+
+    kind, and what recipient then is:
+    dm: a direct message to a person (a notice, a digest, a stand-up prompt), recipient a user id;
+    card: a task's card, posted or updated in place, recipient a channel id;
+    post: a message to a channel that is not one task's card (stand-up thread and summary, weekly
+    digest, escalation), recipient a channel id;
+    refresh: redraw a direct message sent earlier (one whose button was pressed) with its task's
+    current state, recipient that message's reader, data its outbox id;
+    ephemeral: a private note only the recipient (a user id) sees, in the conversation data names,
+    else as a direct message;
+    home: a person's home view redrawn, recipient a user id.
+    """
 
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_outbox_dedupe_key"),
@@ -120,8 +134,8 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # "dm" or "card"
-    recipient: str = Field(max_length=32)  # user id (dm) or channel id (card)
+    kind: str = Field(max_length=16)  # dm, card, post, refresh, ephemeral, home: see above
+    recipient: str = Field(max_length=32)  # a user id or a conversation id, as the kind says
     task_id: int | None = Field(default=None, foreign_key="task.id")
     event: str = Field(default="", max_length=32)
     actor_id: str | None = Field(default=None, max_length=32)

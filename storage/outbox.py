@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,7 @@ from storage.models import OutboxMessage, TaskMessage
 
 PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
 HELD = "held"  # a reminder that goes out in its recipient's next roundup (handlers.roundup), not alone
+DAILY = "daily"  # news a person takes in one daily summary (`/task notify daily`), not as it happens
 GATHERED = "gathered"  # a held reminder that went out inside a roundup (its data lists them)
 HOME = "home"
 
@@ -85,15 +86,22 @@ def due_messages(
     return session.exec(stmt).all()
 
 
-def pending_count(*, session: Session) -> int:
-    return len(session.exec(select(OutboxMessage.id).where(OutboxMessage.status == PENDING)).all())
+def sent_at(*, session: Session, channel: str, ts: str) -> OutboxMessage | None:
+    """The row whose message landed at (channel, ts), if Baton sent it."""
+    stmt = select(OutboxMessage).where(OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts)
+    return session.exec(stmt).first()
 
 
-def messages(*, session: Session, statuses: Sequence[str] | None = None) -> Sequence[OutboxMessage]:
-    stmt = select(OutboxMessage).order_by(col(OutboxMessage.id))
-    if statuses:
-        stmt = stmt.where(col(OutboxMessage.status).in_(list(statuses)))
-    return session.exec(stmt).all()
+def newer_pending(*, session: Session, row: OutboxMessage) -> bool:
+    """Whether a later row of the same kind, task and recipient waits: it makes `row` redundant."""
+    stmt = select(OutboxMessage.id).where(
+        OutboxMessage.kind == row.kind,
+        OutboxMessage.status == PENDING,
+        OutboxMessage.task_id == row.task_id,
+        OutboxMessage.recipient == row.recipient,
+        col(OutboxMessage.id) > (row.id or 0),
+    )
+    return session.exec(stmt.limit(1)).first() is not None
 
 
 def card_location(*, session: Session, task_id: int, channel: str) -> TaskMessage | None:
@@ -118,9 +126,9 @@ def retry(*, session: Session, ids: Sequence[int] | None, now: datetime) -> int:
     return len(rows)
 
 
-def held_for(*, session: Session, recipient: str) -> Sequence[OutboxMessage]:
-    """Reminders waiting to go out together in `recipient`'s next roundup, oldest first."""
-    stmt = select(OutboxMessage).where(OutboxMessage.status == HELD, OutboxMessage.recipient == recipient)
+def held_for(*, session: Session, recipient: str, status: str = HELD) -> Sequence[OutboxMessage]:
+    """Rows waiting to go out together in `recipient`'s next roundup (or daily summary), oldest first."""
+    stmt = select(OutboxMessage).where(OutboxMessage.status == status, OutboxMessage.recipient == recipient)
     return session.exec(stmt.order_by(col(OutboxMessage.id))).all()
 
 
@@ -129,7 +137,24 @@ def by_ids(*, session: Session, ids: Sequence[int]) -> Sequence[OutboxMessage]:
     return session.exec(stmt.order_by(col(OutboxMessage.id))).all()
 
 
-def held_recipients(*, session: Session) -> list[tuple[str, str]]:
-    """Everyone with held reminders, and how to reach them ("dm" a person, "post" a channel)."""
-    stmt = select(OutboxMessage.recipient, OutboxMessage.kind).where(OutboxMessage.status == HELD).distinct()
+def held_recipients(*, session: Session, status: str = HELD) -> list[tuple[str, str]]:
+    """Everyone with held rows, and how to reach them ("dm" a person, "post" a channel)."""
+    stmt = (
+        select(OutboxMessage.recipient, OutboxMessage.kind).where(OutboxMessage.status == status).distinct()
+    )
     return [(recipient, kind) for recipient, kind in session.exec(stmt).all()]
+
+
+def oldest_held(*, session: Session, status: str) -> dict[str, datetime]:
+    """For each recipient with rows held under `status`, when the oldest of them was queued."""
+    stmt = (
+        select(OutboxMessage.recipient, func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.status == status)
+        .group_by(col(OutboxMessage.recipient))
+    )
+    return {recipient: _aware(oldest) for recipient, oldest in session.exec(stmt).all()}
+
+
+def _aware(value: datetime) -> datetime:
+    # An aggregate comes back without the column type's conversion: make it UTC-aware here.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

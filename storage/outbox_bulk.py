@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from storage.inserts import insert_ignoring_duplicates
 from storage.models import OutboxMessage
 
 COLUMNS = (
@@ -42,10 +42,8 @@ def queue_new(*, session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
         return _copy_then_insert(session, rows)
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     # One compiled statement, executed for many rows: SQLAlchemy batches them ("insertmanyvalues").
-    stmt = (
-        sqlite_insert(table)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(table.c.dedupe_key)
+    stmt = insert_ignoring_duplicates(session=session, table=table, unique=["dedupe_key"]).returning(
+        table.c.dedupe_key
     )
     return {k for k in session.connection().execute(stmt, list(rows)).scalars() if k}
 

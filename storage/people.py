@@ -1,0 +1,100 @@
+"""Queries about people and departments: who someone is, what a department is called, who leads it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, func
+from sqlmodel import Session, col, select
+
+from storage.models import Department, Member
+
+PEOPLE_PER_STATEMENT = 10_000  # under SQLite's limit on bound parameters
+_ZONE_COLUMNS = (col(Member.user_id), col(Member.department_id), col(Member.tz))
+
+
+def member(*, session: Session, user_id: str) -> Member | None:
+    return session.get(Member, user_id)
+
+
+def members_named(*, session: Session, name: str) -> Sequence[Member]:
+    return session.exec(select(Member).where(func.lower(Member.name) == name.lower())).all()
+
+
+def members(*, session: Session) -> Sequence[Member]:
+    """Everyone Baton knows, by name."""
+    return session.exec(select(Member).order_by(col(Member.name))).all()
+
+
+def member_names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = session.exec(select(Member.user_id, Member.name).where(col(Member.user_id).in_(ids))).all()
+    return {uid: name for uid, name in rows}
+
+
+def zones_of(*, session: Session, user_ids: Iterable[str]) -> list[tuple[str, int | None, str | None]]:
+    """(user id, department id, zone) of each known person, in statements of up to 10,000 ids."""
+    wanted = sorted(set(user_ids))
+    found: list[tuple[str, int | None, str | None]] = []
+    for i in range(0, len(wanted), PEOPLE_PER_STATEMENT):
+        chunk = wanted[i : i + PEOPLE_PER_STATEMENT]
+        found.extend(_zones(session, select(*_ZONE_COLUMNS).where(col(Member.user_id).in_(chunk))))
+    return found
+
+
+def zones_of_people_in(
+    *, session: Session, user_ids: Select[Any]
+) -> list[tuple[str, int | None, str | None]]:
+    """The same for everyone a query of user ids names, in one statement however many they are."""
+    return _zones(session, select(*_ZONE_COLUMNS).where(col(Member.user_id).in_(user_ids)))
+
+
+def _zones(session: Session, stmt: Select[Any]) -> list[tuple[str, int | None, str | None]]:
+    return [(u, d, tz) for u, d, tz in session.connection().execute(stmt)]
+
+
+def department_named(*, session: Session, name: str) -> Department | None:
+    return session.exec(select(Department).where(Department.name == name.lower())).first()
+
+
+def department_for_channel(*, session: Session, channel_id: str) -> Department | None:
+    return session.exec(select(Department).where(Department.channel_id == channel_id)).first()
+
+
+def departments(*, session: Session) -> Sequence[Department]:
+    """Every department, by name."""
+    return session.exec(select(Department).order_by(Department.name)).all()
+
+
+def department_names(*, session: Session, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(Department.id, Department.name).where(col(Department.id).in_(wanted))).all()
+    return {i: n for i, n in rows if i is not None}
+
+
+def department_led_by(*, session: Session, user_id: str) -> Department | None:
+    return session.exec(
+        select(Department).where(Department.lead_id == user_id).order_by(Department.name)
+    ).first()
+
+
+def departments_by_id(*, session: Session) -> dict[int | None, Department]:
+    return {d.id: d for d in session.exec(select(Department).order_by(col(Department.id))).all()}
+
+
+def daily_readers(*, session: Session, user_ids: Iterable[str]) -> set[str]:
+    """Those of `user_ids` who take news about what they follow in one daily summary."""
+    stmt = select(Member.user_id).where(
+        col(Member.user_id).in_(list(user_ids)), col(Member.notify_daily_at).is_not(None)
+    )
+    return set(session.exec(stmt).all())
+
+
+def daily_summary_times(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
+    stmt = select(Member.user_id, Member.notify_daily_at).where(col(Member.user_id).in_(list(user_ids)))
+    return {uid: at for uid, at in session.exec(stmt).all() if at}

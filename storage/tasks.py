@@ -1,0 +1,163 @@
+"""Queries about tasks: listing and counting them, who watches them, what they wait for, their history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, func, nulls_last, or_
+from sqlmodel import Session, col, select
+
+from storage.models import Task, TaskDependency, TaskEvent, TaskWatcher
+
+_PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
+
+
+def tasks_where(
+    *, session: Session, conditions: Sequence[object], limit: int, offset: int = 0
+) -> tuple[Sequence[Task], int]:
+    """Tasks matching all conditions, most urgent first (priority, then due date), and the total."""
+    base = select(Task).where(*conditions)  # type: ignore[arg-type]
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    ordered = base.order_by(_PRIORITY_ORDER, nulls_last(col(Task.due_at).asc()), col(Task.id))
+    rows = session.exec(ordered.offset(offset).limit(limit)).all()
+    return rows, int(total)
+
+
+def visible_to(user_id: str) -> ColumnElement[bool]:
+    """Tasks a person may see listed: every public one, and private ones they are part of."""
+    watching = select(TaskWatcher.task_id).where(
+        TaskWatcher.user_id == user_id, TaskWatcher.task_id == Task.id
+    )
+    return or_(
+        col(Task.private).is_(False),
+        Task.requester_id == user_id,
+        Task.owner_id == user_id,
+        Task.accountable_id == user_id,
+        watching.exists(),
+    )
+
+
+def open_tasks_owned_by(*, session: Session, owner_id: str, statuses: Iterable[str]) -> Sequence[Task]:
+    stmt = select(Task).where(Task.owner_id == owner_id, col(Task.status).in_(list(statuses)))
+    return session.exec(stmt.order_by(col(Task.id))).all()
+
+
+def acknowledgement_times(
+    *, session: Session, department_id: int, since: datetime
+) -> list[tuple[datetime, datetime]]:
+    """(created, acknowledged) for a department's tasks filed since `since` and acknowledged."""
+    stmt = select(Task.created_at, Task.acknowledged_at).where(
+        Task.owning_department_id == department_id,
+        col(Task.created_at) >= since,
+        col(Task.acknowledged_at).is_not(None),
+    )
+    return [(c, a) for c, a in session.exec(stmt).all() if a is not None]
+
+
+# ---- a department's numbers (weekly digest, /task stats) ---------------------------------------
+
+
+def owned_tasks_due_between(
+    *, session: Session, department_id: int, start: datetime, end: datetime
+) -> Sequence[Task]:
+    mine = Task.owning_department_id == department_id
+    return session.exec(select(Task).where(mine, col(Task.due_at) >= start, col(Task.due_at) < end)).all()
+
+
+def owned_tasks_done_between(
+    *, session: Session, department_id: int, start: datetime, end: datetime
+) -> Sequence[Task]:
+    mine = Task.owning_department_id == department_id
+    return session.exec(select(Task).where(mine, col(Task.done_at) >= start, col(Task.done_at) < end)).all()
+
+
+def owned_tasks_acknowledged_between(
+    *, session: Session, department_id: int, start: datetime, end: datetime
+) -> Sequence[Task]:
+    mine = Task.owning_department_id == department_id
+    window = (col(Task.acknowledged_at) >= start, col(Task.acknowledged_at) < end)
+    return session.exec(select(Task).where(mine, *window)).all()
+
+
+def oldest_public_tasks(
+    *, session: Session, department_id: int, statuses: Iterable[str], limit: int
+) -> Sequence[Task]:
+    """A department's oldest public tasks in these states (their titles may go to a channel)."""
+    stmt = select(Task).where(
+        Task.owning_department_id == department_id,
+        col(Task.status).in_(list(statuses)),
+        col(Task.private).is_(False),
+    )
+    return session.exec(stmt.order_by(col(Task.created_at)).limit(limit)).all()
+
+
+def departments_asked(
+    *, session: Session, department_id: int, start: datetime, end: datetime
+) -> list[int | None]:
+    """The owning department of each task it asked of another department, open at some time in the period."""
+    stmt = select(Task.owning_department_id).where(
+        Task.requesting_department_id == department_id,
+        col(Task.owning_department_id) != department_id,
+        col(Task.created_at) < end,
+        or_(col(Task.closed_at).is_(None), col(Task.closed_at) >= start),
+    )
+    return list(session.exec(stmt).all())
+
+
+def department_had_tasks_before(*, session: Session, department_id: int, instant: datetime) -> bool:
+    """Whether anything was filed with or by the department before `instant`."""
+    stmt = select(Task.id).where(
+        or_(Task.owning_department_id == department_id, Task.requesting_department_id == department_id),
+        col(Task.created_at) < instant,
+    )
+    return session.exec(stmt.limit(1)).first() is not None
+
+
+# ---- around one task -------------------------------------------------------------------------
+
+
+def watchers(*, session: Session, task_id: int) -> list[str]:
+    rows = session.exec(select(TaskWatcher.user_id).where(TaskWatcher.task_id == task_id)).all()
+    return sorted(rows)
+
+
+def waits_for(*, session: Session, task_id: int) -> list[int]:
+    rows = session.exec(select(TaskDependency.depends_on_id).where(TaskDependency.task_id == task_id))
+    return sorted(rows.all())
+
+
+def dependents(*, session: Session, task_id: int) -> Sequence[Task]:
+    stmt = select(Task).join(TaskDependency, col(TaskDependency.task_id) == col(Task.id))
+    return session.exec(stmt.where(TaskDependency.depends_on_id == task_id)).all()
+
+
+def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
+    stmt = (
+        select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.at), col(TaskEvent.id))
+    )
+    return session.exec(stmt).all()
+
+
+def record_event(
+    *,
+    session: Session,
+    task_id: int,
+    actor_id: str,
+    action: str,
+    at: datetime,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    note: str | None = None,
+) -> None:
+    session.add(
+        TaskEvent(
+            task_id=task_id,
+            actor_id=actor_id,
+            action=action,
+            at=at,
+            from_value=from_value,
+            to_value=to_value,
+            note=note or None,
+        )
+    )
