@@ -98,6 +98,9 @@ def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None: 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     from bot.console import Console
 
+    # The terminal is the conversation: only warnings (a message that could not go) interrupt it.
+    logging.getLogger().setLevel(logging.WARNING)
+
     prepare_database(settings)
     console = Console(settings)
     console.seed(demo_company=args.demo)

@@ -13,16 +13,18 @@ from bot.console_sender import ConsoleSender
 from bot.settings import Settings
 from bot.text_render import reply_lines
 from handlers.clock import FixedClock
+from handlers.next_due import next_instant
 from handlers.people import zone
 from handlers.runner import identify, run_standup_text, run_task_text
 from scheduler.sweep import sweep
 from storage import people as queries  # members and departments
+from storage import settings as settings_store
 from storage.db import unit_of_work
 from storage.models import Member
 
 CONSOLE_USER = "U_CONSOLE"
-TICK_STEP = timedelta(minutes=15)
-MAX_STEPPED = timedelta(days=31)
+CLOCK_KEY = "console_clock"
+PROGRESS_FROM = timedelta(days=2)  # a longer jump says how far it has got
 HELP = """Type what you would type in Slack, e.g. `/task new Check the seals @pete due:friday`.
   as @name          speak as someone else (`who` lists people)
   in #channel       the channel you are typing in (default #general)
@@ -40,6 +42,9 @@ class Console:
         # One lane: a terminal shows one conversation, in the order things were decided.
         self.baton: Baton = create_local(settings, self.sender, clock=self.clock, lanes=1)
         self.config = self.baton.config
+        self.sweeps = 0  # in the last `tick`
+        if now is None:
+            self._resume_clock()
         self.user_id = CONSOLE_USER
         self.channel = "#general"
 
@@ -58,12 +63,31 @@ class Console:
         print(line, file=self.out)
 
     def prompt(self) -> str:
+        return f"{self.clock_text(short=True)} @{self._me_name()} {self.channel}> "
+
+    def clock_text(self, *, short: bool = False) -> str:
+        """The simulated time in the speaker's zone, with the zone's name: the same in every place."""
         with unit_of_work(self.baton.engine) as session:
             me = session.get(Member, self.user_id)
-        return (
-            f"{self.clock().astimezone(zone(me.tz if me else None, self.config.default_tz)):%a %H:%M} "
-            f"@{me.name if me else self.user_id} {self.channel}> "
-        )
+            tz = zone(me.tz if me else None, self.config.default_tz)
+        local = self.clock().astimezone(tz)
+        return f"{local:%a %H:%M} {tz.key}" if short else f"{local:%a %Y-%m-%d %H:%M} {tz.key}"
+
+    def _me_name(self) -> str:
+        with unit_of_work(self.baton.engine) as session:
+            me = session.get(Member, self.user_id)
+            return me.name if me else self.user_id
+
+    def _resume_clock(self) -> None:
+        """The simulated clock carries on where the last session left it (never behind real time)."""
+        with unit_of_work(self.baton.engine) as session:
+            saved = settings_store.get_value(session=session, key=CLOCK_KEY)
+        if saved is not None:
+            self.clock.set(max(self.clock(), datetime.fromisoformat(saved)))
+
+    def _save_clock(self) -> None:
+        with unit_of_work(self.baton.engine) as session:
+            settings_store.set_value(session=session, key=CLOCK_KEY, value=self.clock().isoformat())
 
     def handle(self, line: str) -> bool:
         """Run one line; False means leave."""
@@ -151,20 +175,32 @@ class Console:
         if target < self.clock():
             self.say("The clock only moves forward.")
             return
-        step, at = TICK_STEP, self.clock()
-        if target - at > MAX_STEPPED:
-            at = target - MAX_STEPPED  # further than that, one catch-up sweep stands for the rest
+        self._advance(target)
+        self._save_clock()
+        self.say(f"Clock: {self.clock_text()}")
+
+    def _advance(self, target: datetime) -> None:
+        """Sweep at each instant something may fall due on the way, as `baton run` would have."""
+        start, at, sweeps, shown = self.clock(), self.clock(), 0, 0
+        span = (target - start).total_seconds() or 1.0
         while True:
-            at = min(at + step, target)
+            with unit_of_work(self.baton.engine) as session:
+                at = next_instant(session, after=at, until=target, default_tz=self.config.default_tz)
             self.clock.set(at)
             sweep(self.baton.engine, now=at, default_tz=self.config.default_tz)
             self.deliver()
+            sweeps += 1
+            done = int(10 * (at - start).total_seconds() / span)
+            if target - start > PROGRESS_FROM and done > shown and at < target:
+                shown = done
+                self.say(f"  … {self.clock_text()} ({done * 10}%)")
             if at >= target:
                 break
-        self.say(f"Clock: {self.clock():%Y-%m-%d %H:%M} UTC")
+        self.sweeps = sweeps
 
     def run(self, stdin: TextIO = sys.stdin) -> None:
         self.say("Baton console. Type `help` for help, `quit` or Ctrl-D to leave.")
+        self.say(f"Clock: {self.clock_text()} (moves only when you type `tick`)")
         interactive = stdin.isatty()
         while True:
             if interactive:

@@ -212,3 +212,10 @@ class DigestSchedule(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, max_length=32)
     next_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
+
+
+class Setting(SQLModel, table=True):
+    """A value Baton keeps for itself between runs (the console's simulated clock)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=500)

@@ -6,10 +6,10 @@ Every function here is one set-based statement, whatever the number of tasks.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, or_, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -99,3 +99,16 @@ def set_digest_times(*, session: Session, times: dict[str, datetime | None]) -> 
         )
     if done:
         conn.execute(delete(_schedule).where(_schedule.c.user_id == bindparam("uid")), done)
+
+
+def earliest_check(*, session: Session) -> datetime | None:
+    """The next instant a task asks to be looked at, or a person's overdue digest falls due."""
+    task_check = session.connection().execute(select(func.min(_task.c.next_check_at))).scalar()
+    digest = session.connection().execute(select(func.min(_schedule.c.next_at))).scalar()
+    found = [_aware(v) for v in (task_check, digest) if v is not None]
+    return min(found) if found else None
+
+
+def _aware(value: datetime) -> datetime:
+    # Aggregates bypass the column type's conversion: SQLite hands back a naive UTC instant.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
