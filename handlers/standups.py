@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, col, select
 
 from handlers import people
-from handlers.commands import DeptRef
+from handlers.commands import DeptRef, PersonRef
 from handlers.context import Context
 from handlers.dates import parse_when
 from handlers.errors import InvalidInput, NotAllowed, NotFound
@@ -48,6 +48,8 @@ class StandupSummary:
     missing: tuple[str, ...]
     away: tuple[str, ...]
     blockers: tuple[Blocker, ...]
+    open: bool = False  # still taking answers: the report says so instead of "closed"
+    closes: str = ""  # when this run closes, HH:MM in the stand-up's zone
 
 
 # ---- looking up ------------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
     if cmd.action in ("join", "leave"):
         targets = [ctx.actor.user_id]
     else:
-        targets = [people.person(ctx.session, ref).user_id for ref in cmd.people]
+        targets, unknown = _known_people(ctx, cmd.people)
         if cmd.action == "remove" and not _may_manage(ctx, standup) and targets != [ctx.actor.user_id]:
             raise NotAllowed("standup_not_yours")
     for user_id in targets:
@@ -157,7 +159,31 @@ def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
             ctx.session.delete(row)
     names = queries.member_names(session=ctx.session, user_ids=targets)
     who = ", ".join("@" + names.get(u, u) for u in targets)
+    if cmd.action in ("add", "remove") and unknown:
+        nobody = ", ".join("@" + name for name in unknown)
+        text = Text(f"standup_{cmd.action}_partly", {"who": who, "unknown": nobody})
+        return Reply(kind="message", text=text)
     return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who}))
+
+
+def _known_people(ctx: Context, refs: tuple[PersonRef, ...]) -> tuple[list[str], list[str]]:
+    """The people named who are known, and the names of those who are not: `add @a @b @nobody` adds two
+    and says who the third was not. When no one is known, the first refusal stands and nothing changes."""
+    known: list[str] = []
+    unknown: list[str] = []
+    first: NotFound | None = None
+    for ref in refs:
+        try:
+            user_id = people.person(ctx.session, ref).user_id
+        except NotFound as err:
+            first = first or err
+            unknown.append(ref.name)
+            continue
+        if user_id not in known:
+            known.append(user_id)
+    if not known and first is not None:
+        raise first
+    return known, unknown
 
 
 def away(ctx: Context, cmd: StandupAway) -> Reply:
@@ -183,7 +209,13 @@ def run_now(ctx: Context, _cmd: StandupNow) -> Reply:
     if run.opens_at != ctx.now:
         raise NotAllowed("standup_already_ran")
     queue_opening(ctx.session, standup, run, now=ctx.now)
-    return Reply(kind="message", text=Text("standup_started"))
+    return Reply(kind="message", text=Text("standup_started", {"close": closing_time(standup, run)}))
+
+
+def closing_time(standup: Standup, run: StandupRun) -> str:
+    """When this run closes, HH:MM in the stand-up's zone: a run started by hand closes one window after
+    it opened, not at the configured closing time."""
+    return run.closes_at.astimezone(ZoneInfo(standup.tz)).strftime("%H:%M")
 
 
 def stop(ctx: Context, _cmd: StandupStop) -> Reply:
@@ -387,6 +419,8 @@ def summary(session: Session, run: StandupRun) -> StandupSummary:
         missing=missing,
         away=away,
         blockers=blockers,
+        open=not run.closed,
+        closes=closing_time(standup, run),
     )
 
 

@@ -152,7 +152,7 @@ def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) ->
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("setup at 25:00", "`25:00` is not a time. Write it like `09:30`."),
+        ("setup at 25:00", "`25:00` is not a time. Write it like `09:30`, `9` or `9:30am`."),
         ("setup at 09:00 days funday", "`funday` are not days. Write `mon-fri` or `mon,wed,fri`."),
         ("setup at 09:00 close 08:00", "The stand-up must close after it opens."),
         ("setup at 09:00 tz Mars/Base", "`Mars/Base` is not a time zone."),

@@ -66,12 +66,18 @@ def answer_payload(name: str, answer: StandupAnswer, locale: str) -> dict[str, A
     return payload([SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))], text)
 
 
+def summary_headline(summary: StandupSummary, locale: str) -> str:
+    """The run is called closed only once it has closed; before that it is open, and until when."""
+    total = len(summary.answered) + len(summary.missing)
+    key = "standup_summary_open" if summary.open else "standup_summary"
+    return t(locale, key, day=summary.day, count=len(summary.answered), total=total, close=summary.closes)
+
+
 def summary_payload(summary: StandupSummary, names: dict[str, str], locale: str) -> dict[str, Any]:
     def who(users: tuple[str, ...]) -> str:
         return ", ".join(f"<@{u}>" for u in users)
 
-    total = len(summary.answered) + len(summary.missing)
-    head = t(locale, "standup_summary", day=summary.day, count=len(summary.answered), total=total)
+    head = summary_headline(summary, locale)
     lines = [head]
     if summary.answered:
         lines.append(t(locale, "standup_answered_list", names=who(summary.answered)))
