@@ -192,6 +192,8 @@ EN: dict[str, str] = {
     "unexpected_error": "Something went wrong on my side and nothing was changed. Error id: {error_id}.",
     "no_change": "Nothing to change.",
     # confirmations
+    "dm_help": "Write me a command as you would after `/task` or `/standup`: `new Check the seals @pete "
+    "due:friday`, `list`, `show 12`, `standup report`… `help` lists them all.",
     "filed": "Filed T-{task_id} for @{owner}.",
     "filed_day_off": "Filed T-{task_id} for @{owner}. Note: it is due on {day}, a day off for #{dept}.",
     "moved_ack": "T-{task_id} acknowledged.",
@@ -476,6 +478,8 @@ ZH: dict[str, str] = {
     "already_owner": "@{name} 已经是 T-{task_id} 的负责人。",
     "unexpected_error": "我这边出了问题，什么都没有改动。错误编号：{error_id}。",
     "no_change": "没有需要修改的内容。",
+    "dm_help": "像在 `/task` 或 `/standup` 后面那样给我发命令：`new 检查密封件 @pete due:周五`、`list`、"
+    "`show 12`、`standup report`……发送 `help` 查看全部。",
     "filed": "已创建 T-{task_id}，负责人 @{owner}。",
     "filed_day_off": "已创建 T-{task_id}，负责人 @{owner}。注意：截止日 {day} 是 #{dept} 的非工作日。",
     "moved_ack": "已确认 T-{task_id}。",

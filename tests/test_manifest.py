@@ -71,3 +71,12 @@ def test_every_shortcut_and_event_the_code_listens_to_is_declared(manifest: dict
     assert events and needed <= set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert manifest["features"]["app_home"]["home_tab_enabled"]
     assert manifest["settings"]["interactivity"]["is_enabled"]
+
+
+def test_direct_messages_to_the_bot_are_heard(manifest: dict) -> None:  # type: ignore[type-arg]
+    """The Messages tab is open, and a listener takes direct messages: Slack must deliver them."""
+    assert manifest["features"]["app_home"]["messages_tab_enabled"]
+    assert not manifest["features"]["app_home"]["messages_tab_read_only_enabled"]
+    assert 'channel_type") == "im"' in bot_source(), "expected a listener for direct messages"
+    assert "message.im" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert "im:history" in manifest["oauth_config"]["scopes"]["bot"]
