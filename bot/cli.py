@@ -186,7 +186,8 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         ids = None if args.target == "all" else [int(args.target)]
         with unit_of_work(engine) as session:
             count = outbox.retry(session=session, ids=ids, now=system_clock())
-        print(f"{count} message(s) will be sent again by the next delivery pass.")
+        messages = "1 message" if count == 1 else f"{count} messages"
+        print(f"{messages} will be sent again by the next delivery pass.")
         return 0
     with unit_of_work(engine) as session:
         rows = outbox.unsettled(session=session)

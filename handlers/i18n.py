@@ -71,7 +71,7 @@ EN: dict[str, str] = {
     "n_ack_escalate": "T-{task_id} has not been acknowledged by @{owner} "
     "within {hours} working hours: {title}",
     "n_due_soon": "T-{task_id} is due {due}: {title}",
-    "n_overdue": "You have {count} overdue task(s):",
+    "n_overdue": "You have {count} overdue tasks:",
     "n_overdue_lead": "T-{task_id}, owned by @{owner}, is a working day overdue (due {due}): {title}",
     "n_overdue_far": "T-{task_id}, owned by @{owner}, is three working days overdue (due {due}): {title}",
     "n_verify_reminder": "T-{task_id} has waited two working days for your verification: {title}. "
@@ -141,7 +141,7 @@ EN: dict[str, str] = {
     "[country <CC>] [close <HH:MM>]`\n"
     "`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @user until <when>`\n`/standup now` · `/standup report [<date>]` · `/standup stop`\n"
-    "`/standup answer done | planned | blockers`",
+    "`/standup answer done | planned | blockers` · `/standup help`",
     "n_undeliverable": "I could not post in {where} ({reason}). Invite me there with `/invite @Baton`, "
     "then an admin can run `baton outbox retry all`.",
     # refusals
@@ -157,7 +157,7 @@ EN: dict[str, str] = {
     "date_in_past": "`{text}` has already passed. Give a time in the future.",
     "list_scope_bad": "`{given}` is not a list. Use mine, requested, overdue, waiting, dept <name> or all.",
     "dept_missing": "Which department? Write its short name, like `#production`.",
-    "reason_missing": "Say why: `/task {move} T-12 <reason>`.",
+    "reason_missing": "Say why: `/task {move} T-{task_id} <reason>`.",
     "note_too_long": "That note is too long; keep it under {limit} characters.",
     "person_missing": "Name a person with @: `{usage}`.",
     "comment_missing": "Write the comment after the id: `/task comment T-12 <text>`.",
@@ -297,8 +297,14 @@ EN: dict[str, str] = {
         "`/task assign <id> @user` · `/task due <id> <when>` · `/task priority <id> <level>`\n"
         "`/task comment <id> <text>` · `/task watch <id>` · `/task depends <id> on <id>`\n"
         "`/task handover @from @to` (lead or admin)\n"
-        "`/task dept add <name> lead @user [channel #ch] [sla <hours>h]` · `/task dept set <name> …` · "
-        "`/task dept list` · `/task member @user <dept>` (admin)\n"
+        "`/task snooze <id>` no reminders about it until tomorrow · "
+        "`/task stats [#dept] [<weeks>]` a department's numbers\n"
+        "`/task lang en|zh` your language · `/task notify instant|daily <HH:MM>` news of tasks you requested "
+        "or watch: as it happens, or one morning summary\n"
+        "`/task dept add <name> lead @user [channel #ch] [sla <hours>h] [tz <zone>] [country <CC>] "
+        "[hours 09:00-18:00]` · `/task dept set <name> …` · `/task dept list` · `/task member @user <dept>` "
+        "(admin)\n"
+        "`/task help` this list · `/standup help` stand-ups\n"
         "Dates: `friday`, `next friday 5pm`, `tomorrow`, `in 3 days`, `eod`, `2026-12-01`, `明天`, `下周五`. "
         "A date without a time means the end of that working day."
     ),
@@ -359,7 +365,7 @@ ZH: dict[str, str] = {
     "standup_help": "*站会*\n`/standup setup [#频道] at <HH:MM> [tz <时区>] [days mon-fri] [country <国家>] "
     "[close <HH:MM>]`\n`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @用户 until <时间>`\n`/standup now` · `/standup report [<日期>]` · `/standup stop`\n"
-    "`/standup answer 已完成 | 计划 | 阻碍`",
+    "`/standup answer 已完成 | 计划 | 阻碍` · `/standup help`",
     "snoozed_ok": "T-{task_id} 的提醒暂缓到 {until}。",
     "weeks_bad": "写法：`/task stats [部门] [周数]`，周数为 1 到 52。",
     "btn_snooze": "明天再提醒",
@@ -444,7 +450,7 @@ ZH: dict[str, str] = {
     "date_in_past": "`{text}` 已经过去了，请给一个将来的时间。",
     "list_scope_bad": "`{given}` 不是列表类型。请用 mine、requested、overdue、waiting、dept <名称> 或 all。",
     "dept_missing": "哪个部门？请写部门简称，例如 `#production`。",
-    "reason_missing": "请说明原因：`/task {move} T-12 <原因>`。",
+    "reason_missing": "请说明原因：`/task {move} T-{task_id} <原因>`。",
     "note_too_long": "备注太长了，请控制在 {limit} 个字符以内。",
     "person_missing": "请用 @ 指定一个人：`{usage}`。",
     "comment_missing": "请在编号后写评论：`/task comment T-12 <内容>`。",
@@ -580,8 +586,13 @@ ZH: dict[str, str] = {
         "`/task assign <编号> @用户` · `/task due <编号> <时间>` · `/task priority <编号> <级别>`\n"
         "`/task comment <编号> <内容>` · `/task watch <编号>` · `/task depends <编号> on <编号>`\n"
         "`/task handover @原负责人 @新负责人`（部门负责人或管理员）\n"
-        "`/task dept add <名称> lead @用户 [channel #频道] [sla <小时>h]` · `/task dept set <名称> …` · "
-        "`/task dept list` · `/task member @用户 <部门>`（管理员）\n"
+        "`/task snooze <编号>` 明天之前不再提醒 · `/task stats [#部门] [<周数>]` 部门数据\n"
+        "`/task lang en|zh` 你的语言 · `/task notify instant|daily <HH:MM>` 你提出或关注的任务的动态："
+        "即时通知，或每天早上汇总一次\n"
+        "`/task dept add <名称> lead @用户 [channel #频道] [sla <小时>h] [tz <时区>] [country <国家>] "
+        "[hours 09:00-18:00]` · `/task dept set <名称> …` · `/task dept list` · `/task member @用户 <部门>`"
+        "（管理员）\n"
+        "`/task help` 本列表 · `/standup help` 站会\n"
         "时间：`明天`、`后天`、`下周五`、`明天下午3点`、`3天后`、`月底`、`friday`、`2026-12-01`。"
         "只写日期表示当天下班时间。"
     ),
@@ -622,6 +633,21 @@ WHO = {
 }
 
 
+# English says "1 task", "2 tasks": the text for a count of one, where it differs. Chinese has no plural.
+ONE = {
+    "en": {
+        "n_overdue": "You have 1 overdue task:",
+        "handover_ok": "Moved 1 open task from @{from_name} to @{to_name}.",
+        "n_handover_in": "@{actor} handed you 1 task from @{from_name}: {ids}",
+        "n_handover_out": "@{actor} handed your 1 open task to @{to_name}: {ids}",
+        "standup_add_ok": "{who} now takes part.",
+        "standup_remove_ok": "{who} no longer takes part.",
+        "standup_add_partly": "{who} now takes part. I don't know {unknown}: not added.",
+        "standup_remove_partly": "{who} no longer takes part. I don't know {unknown}.",
+    },
+}
+
+
 def locale_of(slack_locale: str | None) -> str:
     """Slack's `zh-CN`, `zh-TW`, `en-US`… to one of ours."""
     return "zh" if (slack_locale or "").lower().startswith("zh") else "en"
@@ -629,5 +655,6 @@ def locale_of(slack_locale: str | None) -> str:
 
 def t(locale: str, key: str, **params: Any) -> str:
     table = CATALOGUE.get(locale, EN)
-    template = table.get(key) or EN[key]
+    one = ONE.get(locale if locale in CATALOGUE else "en", {})
+    template = (one.get(key) if params.get("count") == 1 else None) or table.get(key) or EN[key]
     return template.format(**params) if params else template

@@ -114,11 +114,29 @@ def days_of(value: str | None) -> tuple[int, ...]:
     return tuple(sorted({DAY_NAMES[d] for d in names}))
 
 
+# Every subcommand the parser below knows (the help text lists each; a test holds them together).
+STANDUP_SUBCOMMANDS = (
+    "setup",
+    "add",
+    "remove",
+    "join",
+    "leave",
+    "away",
+    "now",
+    "report",
+    "stop",
+    "answer",
+    "help",
+)
+
+
 def parse_standup_command(text: str, *, escaped: bool) -> StandupCommand:
     t = _Tokens(tokenize(text), escaped)
     sub = (t.next() or "").lower()
     if sub in ("", "help", "帮助"):
         return StandupHelp()
+    if sub not in STANDUP_SUBCOMMANDS:
+        raise InvalidInput("standup_unknown", given=plain_word(sub, escaped)[:40])
     if sub == "setup":
         return _setup(t)
     if sub in ("add", "remove"):

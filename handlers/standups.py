@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,6 +38,17 @@ class Blocker:
     text: str
     unblock_user: str | None
     unblock_dept: str | None
+
+
+def names_department(text: str, dept: str) -> bool:
+    """Whether a blocker's own words already name the department (`#qa`, or a channel link to it), so
+    the line does not name it twice."""
+    name = re.escape(dept)
+    return re.search(rf"(?<![\w-])#{name}(?![\w-])|\|{name}>", text, re.IGNORECASE) is not None
+
+
+def names_person(text: str, user_id: str) -> bool:
+    return f"<@{user_id}>" in text or f"<@{user_id}|" in text
 
 
 @dataclass(frozen=True)
@@ -161,9 +173,9 @@ def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
     who = ", ".join("@" + names.get(u, u) for u in targets)
     if cmd.action in ("add", "remove") and unknown:
         nobody = ", ".join("@" + name for name in unknown)
-        text = Text(f"standup_{cmd.action}_partly", {"who": who, "unknown": nobody})
+        text = Text(f"standup_{cmd.action}_partly", {"who": who, "unknown": nobody, "count": len(targets)})
         return Reply(kind="message", text=text)
-    return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who}))
+    return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who, "count": len(targets)}))
 
 
 def _known_people(ctx: Context, refs: tuple[PersonRef, ...]) -> tuple[list[str], list[str]]:

@@ -174,7 +174,7 @@ def test_outbox_lists_what_did_not_go_and_retries_it(tmp_path, capsys, monkeypat
     listing = capsys.readouterr().out
     assert "#1 failed card  → C_GONE (attempts 1" in listing and "channel_not_found" in listing
     assert cli.main(["outbox", "retry", "1"]) == 0
-    assert "1 message(s) will be sent again" in capsys.readouterr().out
+    assert "1 message will be sent again" in capsys.readouterr().out
     assert cli.main(["outbox", "retry", "x"]) == 2
     assert cli.main(["outbox", "retry"]) == 2
     with unit_of_work(make_engine(url)) as session:

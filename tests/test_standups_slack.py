@@ -54,7 +54,7 @@ def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) ->
     )
     assert (
         live.reply_text("U_PETE", "add <@U_PAUL|paul>", channel="C_PROD", command="/standup")
-        == "@paul now take part."
+        == "@paul now takes part."
     )
     advance(live, 30)  # 09:30: the thread opens and everyone is asked
     parent = eventually(

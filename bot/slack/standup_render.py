@@ -25,7 +25,7 @@ from bot.slack import ids
 from bot.slack.render import SECTION_LIMIT, clip, escape, payload
 from handlers.i18n import t
 from handlers.results import DeptView
-from handlers.standups import StandupSummary
+from handlers.standups import StandupSummary, names_department, names_person
 from storage.models import StandupAnswer
 
 
@@ -51,9 +51,9 @@ def prompt_payload(channel_id: str, run_id: int, locale: str) -> dict[str, Any]:
 
 def answer_payload(name: str, answer: StandupAnswer, locale: str) -> dict[str, Any]:
     blockers = escape(answer.blockers or "—")
-    if answer.unblock_user:
+    if answer.unblock_user and not names_person(answer.blockers, answer.unblock_user):
         blockers += f" → <@{answer.unblock_user}>"
-    if answer.unblock_dept:
+    if answer.unblock_dept and not names_department(answer.blockers, answer.unblock_dept):
         blockers += f" → #{escape(answer.unblock_dept)}"
     text = t(
         locale,
@@ -95,9 +95,9 @@ def summary_payload(summary: StandupSummary, names: dict[str, str], locale: str)
             name=escape(names.get(blocker.user_id, blocker.user_id)),
             text=escape(blocker.text),
         )
-        if blocker.unblock_dept:
+        if blocker.unblock_dept and not names_department(blocker.text, blocker.unblock_dept):
             line += f" → #{escape(blocker.unblock_dept)}"
-        if blocker.unblock_user:
+        if blocker.unblock_user and not names_person(blocker.text, blocker.unblock_user):
             line += f" → <@{blocker.unblock_user}>"
         button = ButtonElement(
             text=t(locale, "btn_blocker_task"),
