@@ -7,15 +7,17 @@ import logging
 import signal
 import socket
 import sys
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from bot import logs
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
-from storage.db import make_engine
+from storage.db import DatabaseUnavailable, make_engine
 
 log = logging.getLogger("baton")
 _SERVING: list[Any] = []  # the HTTP apps of this process, told when it starts draining
@@ -25,17 +27,34 @@ class SchemaBehind(Exception):
     pass
 
 
+class SlackUnreachable(Exception):
+    """Socket Mode could not open its connection at start: one line saying what to do."""
+
+
 def prepare_database(settings: Settings) -> Engine:
     """The embedded SQLite default migrates itself; a shared PostgreSQL is upgraded deliberately."""
     engine = make_engine(settings.database_url)
-    if engine.dialect.name == "sqlite":
-        migrate.upgrade(engine)
-    elif not migrate.is_current(engine):
-        raise SchemaBehind(
-            f"The database schema is at {migrate.current_revision(engine) or 'nothing'}, this Baton needs "
-            f"{migrate.head_revision(engine)}: run `baton db upgrade` once, then start the replicas."
-        )
+    try:
+        if engine.dialect.name == "sqlite":
+            migrate.upgrade(engine)
+        elif not migrate.is_current(engine):
+            raise SchemaBehind(
+                f"The database schema is at {migrate.current_revision(engine) or 'nothing'}, this Baton "
+                f"needs {migrate.head_revision(engine)}: run `baton db upgrade` once, then start the "
+                "replicas."
+            )
+    except OperationalError as err:
+        raise unreachable_database(engine, err) from None
     return engine
+
+
+def unreachable_database(engine: Engine, err: OperationalError) -> DatabaseUnavailable:
+    """The driver's own first line says why (refused, unknown host, bad password); no traceback."""
+    reason = str(err.orig or err).strip().splitlines()[0] if str(err.orig or err).strip() else "no answer"
+    where = engine.url.render_as_string(hide_password=True)
+    return DatabaseUnavailable(
+        f"Cannot open the database {where} ({reason}): check DATABASE_URL and that the server is running"
+    )
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -57,13 +76,44 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             assert settings.slack_app_token is not None
+            handler = SocketModeHandler(baton.bolt, settings.slack_app_token.get_secret_value())
+            connect_socket_mode(handler, settings)
             log.info("Baton is running in Socket Mode")
-            SocketModeHandler(baton.bolt, settings.slack_app_token.get_secret_value()).start()
+            threading.Event().wait()  # the connection lives in its own threads; SIGTERM ends this wait
         else:
             serve_http(baton, port=settings.port)
     finally:
         baton.stop()
     return 0
+
+
+def connect_socket_mode(handler: Any, settings: Settings) -> None:
+    """Open the Socket Mode connection once, at start, and turn a failure into one line. Later drops are
+    the SDK's to reconnect."""
+    from slack_sdk.errors import SlackApiError
+
+    # The SDK logs each refused attempt (and Bolt's logger the final error); the line below says it once.
+    loggers = [logging.getLogger("slack_sdk"), handler.client.logger]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        handler.connect()
+    except SlackApiError as err:
+        code = err.response.get("error", "an error") if err.response is not None else "an error"
+        raise SlackUnreachable(
+            f"Slack refused to open a Socket Mode connection ({code}): check SLACK_APP_TOKEN, an app-level "
+            "token with the connections:write scope, and that Socket Mode is enabled for the app"
+        ) from None
+    except OSError as err:  # URLError, refused connections, DNS failures and timeouts are all OSErrors
+        reason = getattr(err, "reason", None) or err
+        raise SlackUnreachable(
+            f"Cannot reach Slack at {settings.slack_api_url} ({reason}): check the network, a proxy, "
+            "or SLACK_API_URL, then start Baton again"
+        ) from None
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def _note_sigterm(signum: int, _frame: object) -> None:
@@ -157,7 +207,8 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
         if ids is not None and count == 0:
             print(f"There is no message #{ids[0]} waiting or failed; see `baton outbox`.", file=sys.stderr)
             return 2
-        print(f"{count} message(s) will be sent again by the next delivery pass.")
+        messages = "1 message" if count == 1 else f"{count} messages"
+        print(f"{messages} will be sent again by the next delivery pass.")
         return 0
     with unit_of_work(engine) as session:
         rows = outbox.unsettled(session=session)
@@ -176,8 +227,11 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     engine = make_engine(settings.database_url)
-    before = migrate.current_revision(engine)
-    migrate.upgrade(engine)
+    try:
+        before = migrate.current_revision(engine)
+        migrate.upgrade(engine)
+    except OperationalError as err:
+        raise unreachable_database(engine, err) from None
     print(f"Database schema: {before or 'empty'} → {migrate.current_revision(engine)}")
     return 0
 
@@ -213,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.func(args, settings) or 0)
-    except (ConfigError, SchemaBehind) as err:
+    except (ConfigError, SchemaBehind, DatabaseUnavailable, SlackUnreachable) as err:
         print(f"baton: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

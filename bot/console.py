@@ -152,11 +152,16 @@ class Console:
 
     def _who(self) -> None:
         with unit_of_work(self.baton.engine) as session:
-            depts = {d.id: d.name for d in queries.departments(session=session)}
+            all_depts = queries.departments(session=session)
+            depts = {d.id: d.name for d in all_depts}
+            leads: dict[str, list[str]] = {}
+            for d in all_depts:
+                leads.setdefault(d.lead_id, []).append(f"#{d.name}")
             for m in queries.members(session=session):
                 where = f"#{depts[m.department_id]}" if m.department_id in depts else "(no department)"
+                lead = f" lead of {', '.join(leads[m.user_id])}" if m.user_id in leads else ""
                 admin = " admin" if m.is_admin or m.user_id in self.config.admins else ""
-                self.say(f"  @{m.name} {where} {m.tz or self.config.default_tz}{admin}")
+                self.say(f"  @{m.name} {where} {m.tz or self.config.default_tz}{lead}{admin}")
 
     def _tick(self, arg: str | None) -> None:
         """Move the clock forward, sweeping every 15 minutes on the way, as `baton run` would."""

@@ -22,7 +22,7 @@ from handlers.outgoing import (
 )
 from handlers.people import zone
 from handlers.results import Reply, TaskView
-from handlers.standups import StandupSummary
+from handlers.standups import StandupSummary, names_department
 
 
 def _name(names: dict[str, str], user_id: str) -> str:
@@ -104,15 +104,8 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
     elif reply.kind == "form":
         lines.append(t(locale, "form_unavailable"))
     elif reply.kind == "standup_report" and reply.stats is not None:
-        s = reply.stats
-        total = len(s.answered) + len(s.missing)
-        lines.append(
-            t(locale, "standup_summary", day=s.day, count=len(s.answered), total=total).replace("*", "")
-        )
-        lines += [
-            f"  {t(locale, 'standup_blocker_line', name=reply.names.get(b.user_id, b.user_id), text=b.text)}"
-            for b in s.blockers
-        ]
+        head, *rest = summary_lines(reply.stats, reply.names, locale)
+        lines += [head, *(f"  {line}" for line in rest)]
     elif reply.kind == "stats" and reply.stats is not None:
         s = reply.stats
         lines.append(t(locale, "stats_title", dept=s.dept, start=s.start.isoformat(), end=s.end.isoformat()))
@@ -197,13 +190,16 @@ def summary_lines(summary: StandupSummary, names: dict[str, str], locale: str) -
         return ", ".join("@" + names.get(u, u) for u in users)
 
     total = len(summary.answered) + len(summary.missing)
-    lines = [plain(t(locale, "standup_summary", day=summary.day, count=len(summary.answered), total=total))]
+    key = "standup_summary_open" if summary.open else "standup_summary"
+    head = t(locale, key, day=summary.day, count=len(summary.answered), total=total, close=summary.closes)
+    lines = [plain(head)]
     if summary.missing:
         lines.append(t(locale, "standup_missing_list", names=who(summary.missing)))
     if summary.away:
         lines.append(t(locale, "standup_away_list", names=who(summary.away)))
     for b in summary.blockers:
-        target = f" → #{b.unblock_dept}" if b.unblock_dept else ""
+        named = b.unblock_dept and names_department(b.text, b.unblock_dept)
+        target = f" → #{b.unblock_dept}" if b.unblock_dept and not named else ""
         lines.append(
             t(locale, "standup_blocker_line", name=names.get(b.user_id, b.user_id), text=b.text) + target
         )

@@ -22,6 +22,18 @@ def _clock(value: str, fallback: time) -> time:
         return fallback
 
 
+def department_calendar(dept: Department | None, default_tz: str) -> WorkCalendar:
+    """A department's zone, public holidays and working hours."""
+    if dept is None:
+        return WorkCalendar(zone(None, default_tz))
+    return WorkCalendar(
+        tz=zone(dept.tz, default_tz),
+        country=dept.country,
+        start=_clock(dept.work_start, time(9)),
+        end=_clock(dept.work_end, time(18)),
+    )
+
+
 class Person(NamedTuple):
     department_id: int | None
     tz: str | None
@@ -58,14 +70,7 @@ class Calendars:
         return self._depts[key]
 
     def _department_calendar(self, dept: Department | None) -> WorkCalendar:
-        if dept is None:
-            return WorkCalendar(zone(None, self.default_tz))
-        return WorkCalendar(
-            tz=zone(dept.tz, self.default_tz),
-            country=dept.country,
-            start=_clock(dept.work_start, time(9)),
-            end=_clock(dept.work_end, time(18)),
-        )
+        return department_calendar(dept, self.default_tz)
 
     def for_person(self, user_id: str) -> WorkCalendar:
         if user_id not in self._people:

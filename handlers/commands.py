@@ -359,7 +359,7 @@ def _move(sub: str, t: _Tokens) -> Move:
     task_id = parse_task_id(t.next())
     note = t.rest_text()
     if sub in NOTE_REQUIRED and not note:
-        raise InvalidInput("reason_missing", move=sub)
+        raise InvalidInput("reason_missing", move=sub, task_id=task_id)
     if len(note) > MAX_NOTE:
         raise InvalidInput("note_too_long", limit=MAX_NOTE)
     return Move(move=sub, task_id=task_id, note=note)

@@ -69,7 +69,7 @@ EN: dict[str, str] = {
     "n_ack_escalate": "T-{task_id} has not been acknowledged by @{owner} "
     "within {hours} working hours: {title}",
     "n_due_soon": "T-{task_id} is due {due}: {title}",
-    "n_overdue": "You have {count} overdue task(s):",
+    "n_overdue": "You have {count} overdue tasks:",
     "n_roundup": "Tasks that need you ({count}):",
     "n_daily": "Since yesterday, on tasks you asked for or watch ({count}):",
     "notify_instant": "I'll tell you about tasks you asked for or watch as things happen.",
@@ -102,13 +102,15 @@ EN: dict[str, str] = {
     "standup_none": "There is no stand-up in this channel. Start one: `/standup setup at 09:30`.",
     "standup_setup_usage": "Write `/standup setup [#channel] at 09:30 [tz Asia/Shanghai] [days mon-fri] "
     "[country CN] [close 11:30]`.",
-    "standup_time_bad": "`{given}` is not a time. Write it like `09:30`.",
+    "standup_time_bad": "`{given}` is not a time. Write it like `09:30`, `9` or `9:30am`.",
     "standup_days_bad": "`{given}` are not days. Write `mon-fri` or `mon,wed,fri`.",
     "standup_close_bad": "The stand-up must close after it opens.",
     "standup_not_yours": "Only whoever set up this stand-up, or an admin, may change it.",
     "standup_away_usage": "Write `/standup away @user until <when>`, e.g. `until 2026-12-01`.",
     "standup_unknown": "I don't know `/standup {given}`. Try `/standup help`.",
     "standup_answer_usage": "Write `/standup answer what you did | what you'll do | what blocks you @who`.",
+    "standup_answer_too_many": "An answer has three parts, you wrote {count}. Write `/standup answer what "
+    "you did | what you'll do | what blocks you @who`, with no other `|`.",
     "standup_no_run": "No stand-up is open for you right now.",
     "standup_closed": "That stand-up has closed.",
     "standup_not_participant": "@{name} does not take part in this stand-up.",
@@ -118,11 +120,13 @@ EN: dict[str, str] = {
     "standup_report_usage": "Write `/standup report [today|yesterday|2026-11-20]`.",
     "standup_set": "Stand-up set for {channel} at {at} ({tz}), {days}, closing at {close}.",
     "standup_add_ok": "{who} now take part.",
+    "standup_add_partly": "{who} now take part. I don't know {unknown}: not added.",
+    "standup_remove_partly": "{who} no longer take part. I don't know {unknown}.",
     "standup_remove_ok": "{who} no longer take part.",
     "standup_join_ok": "You're in: {who}.",
     "standup_leave_ok": "You left the stand-up.",
     "standup_away_ok": "@{name} is away until {until}: not prompted, not counted as missing.",
-    "standup_started": "Stand-up started: the thread is posted and everyone is asked.",
+    "standup_started": "Stand-up started: the thread is posted and everyone is asked. It closes at {close}.",
     "standup_stopped": "Stand-up stopped.",
     "standup_answered": "Thanks, your answer is in the stand-up thread.",
     "standup_open": "*Stand-up for {day}* — reply in this thread, or use the button I sent you. "
@@ -139,6 +143,7 @@ EN: dict[str, str] = {
     "f_unblock_dept": "Or which department",
     "standup_answer_post": "*@{name}*\n*Done:* {done}\n*Planned:* {planned}\n*Blockers:* {blockers}",
     "standup_summary": "*Stand-up {day} closed:* {count} of {total} answered.",
+    "standup_summary_open": "*Stand-up {day}, open until {close}:* {count} of {total} answered so far.",
     "standup_answered_list": "Answered: {names}",
     "standup_missing_list": "No answer: {names}",
     "standup_away_list": "Away: {names}",
@@ -149,7 +154,7 @@ EN: dict[str, str] = {
     "[country <CC>] [close <HH:MM>]`\n"
     "`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @user until <when>`\n`/standup now` · `/standup report [<date>]` · `/standup stop`\n"
-    "`/standup answer done | planned | blockers`",
+    "`/standup answer done | planned | blockers` · `/standup help`",
     "n_undeliverable": "I could not post in {where} ({reason}). Invite me there with `/invite @Baton`, "
     "then an admin can run `baton outbox retry all`.",
     # refusals
@@ -165,7 +170,7 @@ EN: dict[str, str] = {
     "date_in_past": "`{text}` has already passed. Give a time in the future.",
     "list_scope_bad": "`{given}` is not a list. Use mine, requested, overdue, waiting, dept <name> or all.",
     "dept_missing": "Which department? Write its short name, like `#production`.",
-    "reason_missing": "Say why: `/task {move} T-12 <reason>`.",
+    "reason_missing": "Say why: `/task {move} T-{task_id} <reason>`.",
     "note_too_long": "That note is too long; keep it under {limit} characters.",
     "person_missing": "Name a person with @: `{usage}`.",
     "comment_missing": "Write the comment after the id: `/task comment T-12 <text>`.",
@@ -200,7 +205,10 @@ EN: dict[str, str] = {
     "unexpected_error": "Something went wrong on my side and nothing was changed. Error id: {error_id}.",
     "no_change": "Nothing to change.",
     # confirmations
+    "dm_help": "Write me a command as you would after `/task` or `/standup`: `new Check the seals @pete "
+    "due:friday`, `list`, `show 12`, `standup report`… `help` lists them all.",
     "filed": "Filed T-{task_id} for @{owner}.",
+    "filed_day_off": "Filed T-{task_id} for @{owner}. Note: it is due on {day}, a day off for #{dept}.",
     "moved_ack": "T-{task_id} acknowledged.",
     "moved_start": "T-{task_id} is in progress.",
     "moved_block": "T-{task_id} is blocked. The requester has been told.",
@@ -210,6 +218,7 @@ EN: dict[str, str] = {
     "moved_cancel": "T-{task_id} is cancelled.",
     "assigned_ok": "T-{task_id} now belongs to @{owner}.",
     "due_ok": "T-{task_id} is now due {due}.",
+    "due_ok_day_off": "T-{task_id} is now due {due}. Note: {day} is a day off for #{dept}.",
     "priority_ok": "T-{task_id} is now {priority}.",
     "comment_ok": "Comment added to T-{task_id}.",
     "watch_ok": "You're watching T-{task_id}; I'll tell you when it changes.",
@@ -301,8 +310,14 @@ EN: dict[str, str] = {
         "`/task assign <id> @user` · `/task due <id> <when>` · `/task priority <id> <level>`\n"
         "`/task comment <id> <text>` · `/task watch <id>` · `/task depends <id> on <id>`\n"
         "`/task handover @from @to` (lead or admin)\n"
-        "`/task dept add <name> lead @user [channel #ch] [sla <hours>h]` · `/task dept set <name> …` · "
-        "`/task dept list` · `/task member @user <dept>` (admin)\n"
+        "`/task snooze <id>` no reminders about it until tomorrow · "
+        "`/task stats [#dept] [<weeks>]` a department's numbers\n"
+        "`/task lang en|zh` your language · `/task notify instant|daily <HH:MM>` news of tasks you requested "
+        "or watch: as it happens, or one morning summary\n"
+        "`/task dept add <name> lead @user [channel #ch] [sla <hours>h] [tz <zone>] [country <CC>] "
+        "[hours 09:00-18:00]` · `/task dept set <name> …` · `/task dept list` · `/task member @user <dept>` "
+        "(admin)\n"
+        "`/task help` this list · `/standup help` stand-ups\n"
         "Dates: `friday`, `next friday 5pm`, `tomorrow`, `in 3 days`, `eod`, `2026-12-01`, `明天`, `下周五`. "
         "A date without a time means the end of that working day."
     ),
@@ -314,13 +329,15 @@ ZH: dict[str, str] = {
     "standup_none": "这个频道还没有站会。创建：`/standup setup at 09:30`。",
     "standup_setup_usage": "写法：`/standup setup [#频道] at 09:30 [tz Asia/Shanghai] [days mon-fri] "
     "[country CN] [close 11:30]`。",
-    "standup_time_bad": "`{given}` 不是时间，请写成 `09:30`。",
+    "standup_time_bad": "`{given}` 不是时间，请写成 `09:30`、`9` 或 `9:30am`。",
     "standup_days_bad": "`{given}` 不是有效的日期，请写 `mon-fri` 或 `mon,wed,fri`。",
     "standup_close_bad": "站会的结束时间必须晚于开始时间。",
     "standup_not_yours": "只有创建站会的人或管理员可以修改它。",
     "standup_away_usage": "写法：`/standup away @用户 until <时间>`，例如 `until 2026-12-01`。",
     "standup_unknown": "我不认识 `/standup {given}`。试试 `/standup help`。",
     "standup_answer_usage": "写法：`/standup answer 昨天做了什么 | 今天计划 | 遇到的阻碍 @谁`。",
+    "standup_answer_too_many": "回答只有三部分，你写了 {count} 部分。写法：`/standup answer 昨天做了什么 | "
+    "今天计划 | 遇到的阻碍 @谁`，不要再用其他 `|`。",
     "standup_no_run": "现在没有你需要参加的站会。",
     "standup_closed": "该站会已结束。",
     "standup_not_participant": "@{name} 不参加这个站会。",
@@ -330,11 +347,13 @@ ZH: dict[str, str] = {
     "standup_report_usage": "写法：`/standup report [today|yesterday|2026-11-20]`。",
     "standup_set": "已为 {channel} 设置站会：{at}（{tz}），{days}，{close} 结束。",
     "standup_add_ok": "{who} 已加入站会。",
+    "standup_add_partly": "{who} 已加入站会。我不认识 {unknown}，未添加。",
+    "standup_remove_partly": "{who} 已退出站会。我不认识 {unknown}。",
     "standup_remove_ok": "{who} 已退出站会。",
     "standup_join_ok": "你已加入：{who}。",
     "standup_leave_ok": "你已退出站会。",
     "standup_away_ok": "@{name} 请假至 {until}：不提醒，也不计为缺席。",
-    "standup_started": "站会已开始：已发布讨论串并通知所有人。",
+    "standup_started": "站会已开始：已发布讨论串并通知所有人。{close} 结束。",
     "standup_stopped": "站会已停止。",
     "standup_answered": "谢谢，你的回答已发到站会讨论串。",
     "standup_open": "*{day} 站会* —— 请在此讨论串回复，或使用我私信给你的按钮。{close} 结束。",
@@ -349,6 +368,7 @@ ZH: dict[str, str] = {
     "f_unblock_dept": "或哪个部门",
     "standup_answer_post": "*@{name}*\n*已完成：* {done}\n*计划：* {planned}\n*阻碍：* {blockers}",
     "standup_summary": "*{day} 站会结束：* {total} 人中 {count} 人已回答。",
+    "standup_summary_open": "*{day} 站会进行中（{close} 结束）：* {total} 人中已有 {count} 人回答。",
     "standup_answered_list": "已回答：{names}",
     "standup_missing_list": "未回答：{names}",
     "standup_away_list": "请假：{names}",
@@ -358,7 +378,7 @@ ZH: dict[str, str] = {
     "standup_help": "*站会*\n`/standup setup [#频道] at <HH:MM> [tz <时区>] [days mon-fri] [country <国家>] "
     "[close <HH:MM>]`\n`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @用户 until <时间>`\n`/standup now` · `/standup report [<日期>]` · `/standup stop`\n"
-    "`/standup answer 已完成 | 计划 | 阻碍`",
+    "`/standup answer 已完成 | 计划 | 阻碍` · `/standup help`",
     "snoozed_ok": "T-{task_id} 的提醒暂缓到 {until}。",
     "weeks_bad": "写法：`/task stats [部门] [周数]`，周数为 1 到 52。",
     "btn_snooze": "明天再提醒",
@@ -458,7 +478,7 @@ ZH: dict[str, str] = {
     "date_in_past": "`{text}` 已经过去了，请给一个将来的时间。",
     "list_scope_bad": "`{given}` 不是列表类型。请用 mine、requested、overdue、waiting、dept <名称> 或 all。",
     "dept_missing": "哪个部门？请写部门简称，例如 `#production`。",
-    "reason_missing": "请说明原因：`/task {move} T-12 <原因>`。",
+    "reason_missing": "请说明原因：`/task {move} T-{task_id} <原因>`。",
     "note_too_long": "备注太长了，请控制在 {limit} 个字符以内。",
     "person_missing": "请用 @ 指定一个人：`{usage}`。",
     "comment_missing": "请在编号后写评论：`/task comment T-12 <内容>`。",
@@ -492,7 +512,10 @@ ZH: dict[str, str] = {
     "already_owner": "@{name} 已经是 T-{task_id} 的负责人。",
     "unexpected_error": "我这边出了问题，什么都没有改动。错误编号：{error_id}。",
     "no_change": "没有需要修改的内容。",
+    "dm_help": "像在 `/task` 或 `/standup` 后面那样给我发命令：`new 检查密封件 @pete due:周五`、`list`、"
+    "`show 12`、`standup report`……发送 `help` 查看全部。",
     "filed": "已创建 T-{task_id}，负责人 @{owner}。",
+    "filed_day_off": "已创建 T-{task_id}，负责人 @{owner}。注意：截止日 {day} 是 #{dept} 的非工作日。",
     "moved_ack": "已确认 T-{task_id}。",
     "moved_start": "T-{task_id} 进行中。",
     "moved_block": "T-{task_id} 已标记为受阻，已通知提出人。",
@@ -502,6 +525,7 @@ ZH: dict[str, str] = {
     "moved_cancel": "T-{task_id} 已取消。",
     "assigned_ok": "T-{task_id} 现在由 @{owner} 负责。",
     "due_ok": "T-{task_id} 的截止时间改为 {due}。",
+    "due_ok_day_off": "T-{task_id} 的截止时间改为 {due}。注意：{day} 是 #{dept} 的非工作日。",
     "priority_ok": "T-{task_id} 的优先级改为{priority}。",
     "comment_ok": "已在 T-{task_id} 添加评论。",
     "watch_ok": "你已关注 T-{task_id}，有变化时会通知你。",
@@ -590,8 +614,13 @@ ZH: dict[str, str] = {
         "`/task assign <编号> @用户` · `/task due <编号> <时间>` · `/task priority <编号> <级别>`\n"
         "`/task comment <编号> <内容>` · `/task watch <编号>` · `/task depends <编号> on <编号>`\n"
         "`/task handover @原负责人 @新负责人`（部门负责人或管理员）\n"
-        "`/task dept add <名称> lead @用户 [channel #频道] [sla <小时>h]` · `/task dept set <名称> …` · "
-        "`/task dept list` · `/task member @用户 <部门>`（管理员）\n"
+        "`/task snooze <编号>` 明天之前不再提醒 · `/task stats [#部门] [<周数>]` 部门数据\n"
+        "`/task lang en|zh` 你的语言 · `/task notify instant|daily <HH:MM>` 你提出或关注的任务的动态："
+        "即时通知，或每天早上汇总一次\n"
+        "`/task dept add <名称> lead @用户 [channel #频道] [sla <小时>h] [tz <时区>] [country <国家>] "
+        "[hours 09:00-18:00]` · `/task dept set <名称> …` · `/task dept list` · `/task member @用户 <部门>`"
+        "（管理员）\n"
+        "`/task help` 本列表 · `/standup help` 站会\n"
         "时间：`明天`、`后天`、`下周五`、`明天下午3点`、`3天后`、`月底`、`friday`、`2026-12-01`。"
         "只写日期表示当天下班时间。"
     ),
@@ -632,6 +661,21 @@ WHO = {
 }
 
 
+# English says "1 task", "2 tasks": the text for a count of one, where it differs. Chinese has no plural.
+ONE = {
+    "en": {
+        "n_overdue": "You have 1 overdue task:",
+        "handover_ok": "Moved 1 open task from @{from_name} to @{to_name}.",
+        "n_handover_in": "@{actor} handed you 1 task from @{from_name}: {ids}",
+        "n_handover_out": "@{actor} handed your 1 open task to @{to_name}: {ids}",
+        "standup_add_ok": "{who} now takes part.",
+        "standup_remove_ok": "{who} no longer takes part.",
+        "standup_add_partly": "{who} now takes part. I don't know {unknown}: not added.",
+        "standup_remove_partly": "{who} no longer takes part. I don't know {unknown}.",
+    },
+}
+
+
 def locale_of(slack_locale: str | None) -> str:
     """Slack's `zh-CN`, `zh-TW`, `en-US`… to one of ours."""
     return "zh" if (slack_locale or "").lower().startswith("zh") else "en"
@@ -639,5 +683,6 @@ def locale_of(slack_locale: str | None) -> str:
 
 def t(locale: str, key: str, **params: Any) -> str:
     table = CATALOGUE.get(locale, EN)
-    template = table.get(key) or EN[key]
+    one = ONE.get(locale if locale in CATALOGUE else "en", {})
+    template = (one.get(key) if params.get("count") == 1 else None) or table.get(key) or EN[key]
     return template.format(**params) if params else template

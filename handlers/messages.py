@@ -57,6 +57,7 @@ from handlers.outgoing import (
 from handlers.people import reader_locale, refresh_member, zone
 from handlers.ports import RetryLater, Skip, Undeliverable
 from handlers.results import TaskView, Text
+from handlers.standups import closing_time
 from handlers.standups import summary as standup_summary
 from handlers.stats import dept_stats
 from handlers.tasks import viewer_moves
@@ -360,7 +361,7 @@ class Composer:
                 if landed is not None:
                     run.thread_ts = landed.message_id
 
-            body = StandupOpening(run.day, standup.close_time)
+            body = StandupOpening(run.day, closing_time(standup, run))
             return Composed(self.out(Where(row.recipient), reader, body, {}), opened)
         if not run.thread_ts:
             raise RetryLater("the stand-up thread is not posted yet", retry_after=5)

@@ -18,7 +18,9 @@ from handlers.commands import (
 from handlers.errors import InvalidInput
 
 DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)$")
+# 09:30, 9:30, 9 (09:00), 9am, 9:30pm, 21：00 — a clock time as people type it.
+_CLOCK = re.compile(r"^(\d{1,2})(?:[:：.]([0-5]\d))?\s*(am|pm)?$", re.IGNORECASE)
+ANSWER_PARTS = 3  # done | planned | blockers
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,13 @@ StandupCommand = (
 
 def clock_of(value: str | None) -> str:
     m = _CLOCK.match((value or "").strip())
-    if not m:
+    hour = int(m[1]) if m else -1
+    if m and m[3]:  # 12-hour clock: 12am is midnight, 12pm noon
+        hour = -1 if not 1 <= hour <= 12 else hour % 12 + (12 if m[3].lower() == "pm" else 0)
+    if not 0 <= hour <= 23:
         raise InvalidInput("standup_time_bad", given=(value or "")[:10])
-    return f"{int(m[1]):02d}:{m[2]}"
+    assert m is not None
+    return f"{hour:02d}:{m[2] or '00'}"
 
 
 def days_of(value: str | None) -> tuple[int, ...]:
@@ -108,11 +114,29 @@ def days_of(value: str | None) -> tuple[int, ...]:
     return tuple(sorted({DAY_NAMES[d] for d in names}))
 
 
+# Every subcommand the parser below knows (the help text lists each; a test holds them together).
+STANDUP_SUBCOMMANDS = (
+    "setup",
+    "add",
+    "remove",
+    "join",
+    "leave",
+    "away",
+    "now",
+    "report",
+    "stop",
+    "answer",
+    "help",
+)
+
+
 def parse_standup_command(text: str, *, escaped: bool) -> StandupCommand:
     t = _Tokens(tokenize(text), escaped)
     sub = (t.next() or "").lower()
     if sub in ("", "help", "帮助"):
         return StandupHelp()
+    if sub not in STANDUP_SUBCOMMANDS:
+        raise InvalidInput("standup_unknown", given=plain_word(sub, escaped)[:40])
     if sub == "setup":
         return _setup(t)
     if sub in ("add", "remove"):
@@ -154,6 +178,8 @@ def answer_of(text: str) -> StandupAnswerText:
     parts = [p.strip() for p in text.split("|")]
     if not parts or not parts[0]:
         raise InvalidInput("standup_answer_usage")
+    if len(parts) > ANSWER_PARTS:
+        raise InvalidInput("standup_answer_too_many", count=len(parts))
     blockers = parts[2] if len(parts) > 2 else ""
     person = dept = None
     for word in blockers.split():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session
 
 from handlers import people
-from handlers.commands import DeptRef
+from handlers.commands import DeptRef, PersonRef
 from handlers.context import Context
 from handlers.dates import parse_when
 from handlers.errors import InvalidInput, NotAllowed, NotFound
@@ -41,6 +42,13 @@ class Blocker:
     unblock_dept: str | None
 
 
+def names_department(text: str, dept: str) -> bool:
+    """Whether a blocker's own words already name the department (`#qa`, or a channel link to it), so
+    the line does not name it twice."""
+    name = re.escape(dept)
+    return re.search(rf"(?<![\w-])#{name}(?![\w-])|\|{name}>", text, re.IGNORECASE) is not None
+
+
 @dataclass(frozen=True)
 class StandupSummary:
     run_id: int
@@ -50,6 +58,8 @@ class StandupSummary:
     missing: tuple[str, ...]
     away: tuple[str, ...]
     blockers: tuple[Blocker, ...]
+    open: bool = False  # still taking answers: the report says so instead of "closed"
+    closes: str = ""  # when this run closes, HH:MM in the stand-up's zone
 
 
 # ---- looking up ------------------------------------------------------------------------------
@@ -147,7 +157,7 @@ def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
     if cmd.action in ("join", "leave"):
         targets = [ctx.actor.user_id]
     else:
-        targets = [people.person(ctx.session, ref).user_id for ref in cmd.people]
+        targets, unknown = _known_people(ctx, cmd.people)
         if cmd.action == "remove" and not _may_manage(ctx, standup) and targets != [ctx.actor.user_id]:
             raise NotAllowed("standup_not_yours")
     for user_id in targets:
@@ -158,7 +168,31 @@ def change_people(ctx: Context, cmd: StandupPeople) -> Reply:
             ctx.session.delete(row)
     names = people_store.member_names(session=ctx.session, user_ids=targets)
     who = ", ".join("@" + names.get(u, u) for u in targets)
-    return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who}))
+    if cmd.action in ("add", "remove") and unknown:
+        nobody = ", ".join("@" + name for name in unknown)
+        text = Text(f"standup_{cmd.action}_partly", {"who": who, "unknown": nobody, "count": len(targets)})
+        return Reply(kind="message", text=text)
+    return Reply(kind="message", text=Text(f"standup_{cmd.action}_ok", {"who": who, "count": len(targets)}))
+
+
+def _known_people(ctx: Context, refs: tuple[PersonRef, ...]) -> tuple[list[str], list[str]]:
+    """The people named who are known, and the names of those who are not: `add @a @b @nobody` adds two
+    and says who the third was not. When no one is known, the first refusal stands and nothing changes."""
+    known: list[str] = []
+    unknown: list[str] = []
+    first: NotFound | None = None
+    for ref in refs:
+        try:
+            user_id = people.person(ctx.session, ref).user_id
+        except NotFound as err:
+            first = first or err
+            unknown.append(ref.name)
+            continue
+        if user_id not in known:
+            known.append(user_id)
+    if not known and first is not None:
+        raise first
+    return known, unknown
 
 
 def away(ctx: Context, cmd: StandupAway) -> Reply:
@@ -184,7 +218,13 @@ def run_now(ctx: Context, _cmd: StandupNow) -> Reply:
     if run.opens_at != ctx.now:
         raise NotAllowed("standup_already_ran")
     queue_opening(ctx.session, standup, run, now=ctx.now)
-    return Reply(kind="message", text=Text("standup_started"))
+    return Reply(kind="message", text=Text("standup_started", {"close": closing_time(standup, run)}))
+
+
+def closing_time(standup: Standup, run: StandupRun) -> str:
+    """When this run closes, HH:MM in the stand-up's zone: a run started by hand closes one window after
+    it opened, not at the configured closing time."""
+    return run.closes_at.astimezone(ZoneInfo(standup.tz)).strftime("%H:%M")
 
 
 def stop(ctx: Context, _cmd: StandupStop) -> Reply:
@@ -365,6 +405,8 @@ def summary(session: Session, run: StandupRun) -> StandupSummary:
         missing=missing,
         away=away,
         blockers=blockers,
+        open=not run.closed,
+        closes=closing_time(standup, run),
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session, col
 
 from handlers import people, recipients
-from handlers.calendars import Calendars
+from handlers.calendars import Calendars, department_calendar
 from handlers.commands import (
     Assign,
     Comment,
@@ -148,7 +148,10 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         _add_watcher(ctx, task, people.person(ctx.session, ref).user_id)
     recipients.tell(ctx, task, "assigned", [owner.user_id])
     recipients.refresh_card(ctx, task)
-    reply = _reply(ctx, "filed", task, task_id=task.id, owner=owner.name)
+    day_off = _day_off(ctx, dept, due)
+    note = {"day": day_off, "dept": dept.name} if day_off else {}
+    key = "filed_day_off" if day_off else "filed"
+    reply = _reply(ctx, key, task, task_id=task.id, owner=owner.name, **note)
     # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
     return reply if recipients.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
 
@@ -327,7 +330,20 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     if old is not None and due > old:
         _tell_dependents(ctx, task, "upstream_slipped")
     recipients.refresh_card(ctx, task)
+    dept = ctx.session.get(Department, task.owning_department_id)
+    day_off = _day_off(ctx, dept, due)
+    if day_off and dept is not None:
+        return _reply(ctx, "due_ok_day_off", task, task_id=task.id, due=due, day=day_off, dept=dept.name)
     return _reply(ctx, "due_ok", task, task_id=task.id, due=due)
+
+
+def _day_off(ctx: Context, dept: Department | None, due: datetime | None) -> str | None:
+    """The due day, when it falls on a day the owning department does not work: accepted, with a note."""
+    if due is None or dept is None:
+        return None
+    calendar = department_calendar(dept, ctx.config.default_tz)
+    day = calendar.local_date(due)
+    return None if calendar.is_working_day(day) else day.isoformat()
 
 
 def set_priority(ctx: Context, cmd: SetPriority) -> Reply:

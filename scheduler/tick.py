@@ -40,13 +40,14 @@ def tick(
         with unit_of_work(engine) as session:
             waiting = len(outbox.due_messages(session=session, now=at, limit=10_000))
         yield (
-            f"At {at.isoformat()}: queued {len(planned)} scheduled message(s); {waiting} message(s) wait "
-            "for delivery: no chat platform is configured, so nothing was sent (they stay queued for "
-            "`baton run`; `baton tick --dry-run` shows them)"
+            f"At {at.isoformat()}: queued {_count(len(planned), 'scheduled message')}; "
+            f"{_count(waiting, 'message')} wait for delivery: no chat platform is configured, so nothing "
+            "was sent (they stay queued for `baton run`; `baton tick --dry-run` shows them)"
         )
         return
     sent = worker.deliver_due()
-    yield f"At {at.isoformat()}: queued {len(planned)} scheduled message(s), delivered {sent} message(s)"
+    queued = _count(len(planned), "scheduled message")
+    yield f"At {at.isoformat()}: queued {queued}, delivered {_count(sent, 'message')}"
 
 
 def _dry_run(engine: Engine, *, at: datetime, config: Config, describe: DescribeMessage) -> Iterator[str]:
@@ -55,8 +56,8 @@ def _dry_run(engine: Engine, *, at: datetime, config: Config, describe: Describe
         planned = sweep_in(session, now=at, default_tz=config.default_tz)
         pending = outbox.due_messages(session=session, now=at, limit=10_000)
         yield (
-            f"At {at.isoformat()}: {len(planned)} scheduled message(s) to queue, {len(pending)} queued "
-            "message(s) to deliver (dry run: nothing sent, nothing changed)"
+            f"At {at.isoformat()}: {_count(len(planned), 'scheduled message')} to queue, "
+            f"{_count(len(pending), 'queued message')} to deliver (dry run: nothing sent, nothing changed)"
         )
         composer = Composer(session, now=at, config=config, directory=None)
         for row in pending:
@@ -67,3 +68,7 @@ def _dry_run(engine: Engine, *, at: datetime, config: Config, describe: Describe
             yield f"  #{row.id} {lines[0]}"
             yield from (f"      {line}" for line in lines[1:])
         session.rollback()
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"

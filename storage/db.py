@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -25,8 +27,35 @@ def normalize_url(url: str) -> str:
     return url
 
 
+class DatabaseUnavailable(Exception):
+    """The configured database cannot be used: one line saying what to do."""
+
+
+# The package that provides each driver we know of, and how to install it.
+_DRIVER_HINTS = {"psycopg": "pip install 'baton[postgres]'", "psycopg2": "pip install 'baton[postgres]'"}
+
+
+def check_url(url: str) -> None:
+    """Refuse, in one line, a URL that cannot be parsed or whose SQLite directory does not exist."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseUnavailable(
+            "DATABASE_URL is not a database URL: write e.g. sqlite:///baton.db "
+            "or postgresql://user:password@host/baton"
+        ) from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).expanduser().absolute().parent
+        if not folder.is_dir():
+            raise DatabaseUnavailable(
+                f"DATABASE_URL points into {folder}, which does not exist: create that directory "
+                "or point DATABASE_URL at another path"
+            )
+
+
 def make_engine(url: str) -> Engine:
     url = normalize_url(url)
+    check_url(url)
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
@@ -36,7 +65,20 @@ def make_engine(url: str) -> Engine:
             kwargs["pool_size"] = 20  # request threads, delivery lanes and the sweep, without reconnecting
     else:
         kwargs["pool_pre_ping"] = True
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except NoSuchModuleError:
+        scheme = make_url(url).drivername
+        raise DatabaseUnavailable(
+            f"DATABASE_URL uses {scheme!r}, a database Baton does not know: "
+            "use sqlite:///baton.db or postgresql://user:password@host/baton"
+        ) from None
+    except ImportError as err:
+        module = (err.name or str(err)).split(".")[0]
+        hint = _DRIVER_HINTS.get(module, f"install the Python package that provides {module!r}")
+        raise DatabaseUnavailable(
+            f"The database driver {module!r} for DATABASE_URL is not installed: {hint}"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         _queue_sqlite_writers(engine)

@@ -23,12 +23,30 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 _pg_migrated = False
 
 
+PG_SKIP_REASON = (
+    "PostgreSQL not configured: to run these, pip install -e '.[dev,postgres]' and set "
+    "TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/test"
+)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Without TEST_DATABASE_URL, every skip for want of PostgreSQL is reported at one place with one
+    reason, so `-ra` folds them into a single summary line instead of one line per test."""
+    outcome = yield
+    report = outcome.get_result()
+    if PG_URL or not report.skipped or not isinstance(report.longrepr, tuple):
+        return
+    reason = str(report.longrepr[2])
+    if "PostgreSQL" in reason or "TEST_DATABASE_URL" in reason:
+        where = _postgres_engine.__code__.co_firstlineno
+        report.longrepr = (__file__, where, f"Skipped: {PG_SKIP_REASON}")
+
+
 def _postgres_engine() -> Engine:
     global _pg_migrated
     if not PG_URL:
-        pytest.skip(
-            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
-        )
+        pytest.skip(PG_SKIP_REASON)
     engine = make_engine(PG_URL)
     if not _pg_migrated:
         with engine.begin() as conn:

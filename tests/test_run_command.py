@@ -150,7 +150,7 @@ def test_tick_previews_keeps_messages_without_a_platform_and_delivers_once_with_
     assert cli.main(["tick", "--at", at, "--dry-run"]) == 0
     assert cli.main(["tick", "--at", at, "--dry-run"]) == 0
     dry = capsys.readouterr().out.splitlines()
-    summary = "0 scheduled message(s) to queue, 2 queued message(s) to deliver"
+    summary = "0 scheduled messages to queue, 2 queued messages to deliver"
     summary += " (dry run: nothing sent, nothing changed)"
     assert dry.count(f"At {at}: {summary}") == 2  # the first dry run changed nothing
     # Each message as the console shows it, with its reader's name.
@@ -160,7 +160,7 @@ def test_tick_previews_keeps_messages_without_a_platform_and_delivers_once_with_
     # No chat platform: nothing is marked sent while only printed; the messages wait for `baton run`.
     assert cli.main(["tick", "--at", at]) == 0
     out = capsys.readouterr().out
-    assert "2 message(s) wait for delivery: no chat platform is configured" in out
+    assert "2 messages wait for delivery: no chat platform is configured" in out
     assert cli.main(["outbox"]) == 0
     assert capsys.readouterr().out.count(" pending ") == 2
 
@@ -169,10 +169,10 @@ def test_tick_previews_keeps_messages_without_a_platform_and_delivers_once_with_
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
     fake_slack.add_user("U_ALICE", "alice")
     assert cli.main(["tick", "--at", at]) == 0
-    assert "delivered 2 message(s)" in capsys.readouterr().out
+    assert "delivered 2 messages" in capsys.readouterr().out
     assert len(fake_slack.dms_to("U_ALICE")) == 1
     assert cli.main(["tick", "--at", at]) == 0
-    assert "delivered 0 message(s)" in capsys.readouterr().out
+    assert "delivered 0 messages" in capsys.readouterr().out
     assert cli.main(["tick", "--at", "not-a-time"]) == 2
 
 
@@ -191,7 +191,7 @@ def test_outbox_lists_what_did_not_go_and_retries_it(tmp_path, capsys, monkeypat
     listing = capsys.readouterr().out
     assert "#1 failed card  → C_GONE (attempts 1" in listing and "channel_not_found" in listing
     assert cli.main(["outbox", "retry", "1"]) == 0
-    assert "1 message(s) will be sent again" in capsys.readouterr().out
+    assert "1 message will be sent again" in capsys.readouterr().out
     assert cli.main(["outbox", "retry", "x"]) == 2
     assert cli.main(["outbox", "retry", "99"]) == 2
     assert "no message #99" in capsys.readouterr().err

@@ -56,11 +56,11 @@ def test_overdue_reminder_lists_every_task_with_done_block_and_snooze(
         lambda: [c for c in fake_slack.dms_to("U_PAUL") if "overdue" in c.params["text"]],
         what="the overdue reminder",
     )[-1]
-    assert reminder.params["text"] == "You have 1 overdue task(s):"  # T-2 is due tonight
+    assert reminder.params["text"] == "You have 1 overdue task:"  # T-2 is due tonight
     run_until(live, datetime(2026, 11, 12, 1, 15, tzinfo=UTC))  # Thursday 09:15
     # Paul's DM channel may be paced (over four messages in a second of real time): wait for it.
     reminder = eventually(
-        lambda: [c for c in fake_slack.dms_to("U_PAUL") if c.params["text"] == "You have 2 overdue task(s):"],
+        lambda: [c for c in fake_slack.dms_to("U_PAUL") if c.params["text"] == "You have 2 overdue tasks:"],
         what="Thursday's overdue reminder",
     )[-1]
     actions = [
@@ -84,7 +84,7 @@ def test_overdue_reminder_lists_every_task_with_done_block_and_snooze(
         lambda: [c for c in fake_slack.calls_to("chat.update") if c.params.get("ts") == ts],
         what="the reminder to update in place",
     )[-1]
-    assert refreshed.params["text"] == "You have 1 overdue task(s):"  # the snoozed one dropped out
+    assert refreshed.params["text"] == "You have 1 overdue task:"  # the snoozed one dropped out
 
 
 def test_weekly_digest_reaches_the_department_channel(live: LiveBaton, fake_slack: FakeSlack) -> None:

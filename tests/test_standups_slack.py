@@ -54,7 +54,7 @@ def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) ->
     )
     assert (
         live.reply_text("U_PETE", "add <@U_PAUL|paul>", channel="C_PROD", command="/standup")
-        == "@paul now take part."
+        == "@paul now takes part."
     )
     advance(live, 30)  # 09:30: the thread opens and everyone is asked
     parent = eventually(
@@ -152,7 +152,7 @@ def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) ->
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("setup at 25:00", "`25:00` is not a time. Write it like `09:30`."),
+        ("setup at 25:00", "`25:00` is not a time. Write it like `09:30`, `9` or `9:30am`."),
         ("setup at 09:00 days funday", "`funday` are not days. Write `mon-fri` or `mon,wed,fri`."),
         ("setup at 09:00 close 08:00", "The stand-up must close after it opens."),
         ("setup at 09:00 tz Mars/Base", "`Mars/Base` is not a time zone."),

@@ -26,7 +26,12 @@ from bot.slack.render import SECTION_LIMIT, clip, escape, payload
 from handlers.i18n import t
 from handlers.outgoing import StandupAnswerPost
 from handlers.results import DeptView
-from handlers.standups import StandupSummary
+from handlers.standups import StandupSummary, names_department
+
+
+def names_person(text: str, user_id: str) -> bool:
+    """Whether a blocker's own words already mention the person (as Slack wrote the mention)."""
+    return f"<@{user_id}>" in text or f"<@{user_id}|" in text
 
 
 def channel_ref(channel_id: str) -> str:
@@ -51,9 +56,9 @@ def prompt_payload(channel_id: str, run_id: int, locale: str) -> dict[str, Any]:
 
 def answer_payload(name: str, answer: StandupAnswerPost, locale: str) -> dict[str, Any]:
     blockers = escape(answer.blockers or "—")
-    if answer.unblock_user:
+    if answer.unblock_user and not names_person(answer.blockers, answer.unblock_user):
         blockers += f" → <@{answer.unblock_user}>"
-    if answer.unblock_dept:
+    if answer.unblock_dept and not names_department(answer.blockers, answer.unblock_dept):
         blockers += f" → #{escape(answer.unblock_dept)}"
     text = t(
         locale,
@@ -66,12 +71,18 @@ def answer_payload(name: str, answer: StandupAnswerPost, locale: str) -> dict[st
     return payload([SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))], text)
 
 
+def summary_headline(summary: StandupSummary, locale: str) -> str:
+    """The run is called closed only once it has closed; before that it is open, and until when."""
+    total = len(summary.answered) + len(summary.missing)
+    key = "standup_summary_open" if summary.open else "standup_summary"
+    return t(locale, key, day=summary.day, count=len(summary.answered), total=total, close=summary.closes)
+
+
 def summary_payload(summary: StandupSummary, names: dict[str, str], locale: str) -> dict[str, Any]:
     def who(users: tuple[str, ...]) -> str:
         return ", ".join(f"<@{u}>" for u in users)
 
-    total = len(summary.answered) + len(summary.missing)
-    head = t(locale, "standup_summary", day=summary.day, count=len(summary.answered), total=total)
+    head = summary_headline(summary, locale)
     lines = [head]
     if summary.answered:
         lines.append(t(locale, "standup_answered_list", names=who(summary.answered)))
@@ -89,9 +100,9 @@ def summary_payload(summary: StandupSummary, names: dict[str, str], locale: str)
             name=escape(names.get(blocker.user_id, blocker.user_id)),
             text=escape(blocker.text),
         )
-        if blocker.unblock_dept:
+        if blocker.unblock_dept and not names_department(blocker.text, blocker.unblock_dept):
             line += f" → #{escape(blocker.unblock_dept)}"
-        if blocker.unblock_user:
+        if blocker.unblock_user and not names_person(blocker.text, blocker.unblock_user):
             line += f" → <@{blocker.unblock_user}>"
         button = ButtonElement(
             text=t(locale, "btn_blocker_task"),

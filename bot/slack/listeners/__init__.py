@@ -6,12 +6,14 @@ from typing import TYPE_CHECKING
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, home, shortcuts, standups, submissions
+from bot.slack.listeners import actions, commands, direct, home, shortcuts, standups, submissions
 
 if TYPE_CHECKING:
     from bot.app import Baton
 
 
 def register(app: App, baton: Baton) -> None:
-    for surface in (commands, actions, submissions, shortcuts, home, standups):
+    # `direct` before `standups`: Bolt runs the first message listener that matches, and a direct
+    # message is a command, never a stand-up thread reply.
+    for surface in (commands, actions, submissions, shortcuts, home, direct, standups):
         surface.register(app, baton)
