@@ -60,6 +60,7 @@ UNDELIVERABLE = {
     232011: "the chat was not found",
 }
 EPHEMERAL_URI = "/open-apis/ephemeral/v1/send"
+BOT_INFO_URI = "/open-apis/bot/v3/info"
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -174,6 +175,18 @@ class FeishuApi:
         return Sent(message_id=str(data.get("message_id") or ""), chat_id=chat_id)
 
     # -- people ---------------------------------------------------------------------------------
+
+    def bot_open_id(self) -> str:
+        """The bot's own open_id ("Obtain bot information", GET /open-apis/bot/v3/info): a message that
+        mentions it is spoken to Baton."""
+        request = (
+            BaseRequest.builder()
+            .http_method(lark.HttpMethod.GET)
+            .uri(BOT_INFO_URI)
+            .token_types({lark.AccessTokenType.TENANT})
+            .build()
+        )
+        return str((self._call(request, "bot info").get("bot") or {}).get("open_id") or "")
 
     def user(self, open_id: str) -> FeishuUser | None:
         """A person from the contact API, or None when Feishu does not know them."""
