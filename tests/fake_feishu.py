@@ -216,6 +216,9 @@ class FakeFeishu:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
+                if fault is not None and fault.status >= 500 and not fault.body.get("code"):
+                    self._send_raw(fault.status, b"<html>502 Bad Gateway</html>", "text/html", fault.headers)
+                    return  # what a proxy in front of Feishu answers: not JSON
                 if fault is not None:
                     self._send(fault.status, fault.body, fault.headers)
                     return
@@ -232,9 +235,11 @@ class FakeFeishu:
                 self._send(status, body, headers)
 
             def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-                data = json.dumps(body).encode()
+                self._send_raw(status, json.dumps(body).encode(), "application/json; charset=utf-8", headers)
+
+            def _send_raw(self, status: int, data: bytes, content_type: str, headers: dict[str, str]) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 for k, v in headers.items():
                     self.send_header(k, v)

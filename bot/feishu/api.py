@@ -229,8 +229,8 @@ class FeishuApi:
             raise RetryLater(f"feishu {what}: cannot connect ({err.__class__.__name__})") from None
         except ObtainAccessTokenException as err:
             raise _outcome(what, err.code, str(err.msg), status=None, headers={}) from None
-        except ValueError as err:  # the token endpoint answered something that is not JSON (a 5xx page)
-            raise RetryLater(f"feishu {what}: unreadable token response ({err})") from None
+        except ValueError as err:  # an answer that is not JSON: a proxy's or gateway's error page
+            raise RetryLater(f"feishu {what}: unreadable response ({err.__class__.__name__})") from None
         raw = response.raw
         status = raw.status_code if raw is not None else None
         headers = {k.lower(): v for k, v in (raw.headers or {}).items()} if raw is not None else {}
@@ -242,7 +242,8 @@ class FeishuApi:
                 body = {}
         code = body.get("code", response.code)
         if status is not None and status < 300 and code == 0:
-            return body.get("data") or {}
+            # Most APIs answer {"code", "msg", "data"}; a few (bot info) put their fields at the top.
+            return body["data"] if isinstance(body.get("data"), dict) else body
         if code in TOKEN_INVALID:
             self._forget_token()
         raise _outcome(what, code, str(body.get("msg") or response.msg or ""), status=status, headers=headers)
