@@ -80,6 +80,7 @@ class Settings(BaseSettings):
                 "FEISHU_VERIFICATION_TOKEN is not set: FEISHU_CONNECTION=http needs it to check Feishu's "
                 "requests (Events & Callbacks → Encryption Strategy), or use FEISHU_CONNECTION=long."
             )
+
     # -- end of Feishu / Lark ---------------------------------------------------------------------
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")

@@ -121,7 +121,13 @@ class FakeFeishu:
         self.wait_connected()
         message_id = f"fake-msg-{next(self._ids)}"
         frame = Frame(SeqID=next(self._ids), LogID=0, service=7, method=1)
-        for key, value in (("type", kind), ("message_id", message_id), ("trace_id", "t"), ("sum", "1"), ("seq", "0")):
+        for key, value in (
+            ("type", kind),
+            ("message_id", message_id),
+            ("trace_id", "t"),
+            ("sum", "1"),
+            ("seq", "0"),
+        ):
             header = frame.headers.add()
             header.key, header.value = key, value
         frame.payload = json.dumps(payload).encode()
@@ -183,7 +189,11 @@ class FakeFeishu:
             message_id = f"om_fake{next(self._ids)}"
             if call.endpoint == "send":
                 kind = call.query.get("receive_id_type")
-                chat_id = call.body.get("receive_id") if kind == "chat_id" else f"oc_p2p_{call.body.get('receive_id')}"
+                chat_id = (
+                    call.body.get("receive_id")
+                    if kind == "chat_id"
+                    else f"oc_p2p_{call.body.get('receive_id')}"
+                )
             else:
                 chat_id = call.body.get("chat_id") or "oc_fake"
             data: dict[str, Any] = {"message_id": message_id, "chat_id": chat_id}
@@ -200,7 +210,11 @@ class FakeFeishu:
             def _handle(self) -> None:
                 parsed = urlparse(self.path)
                 route = next(
-                    ((name, m) for verb, rx, name in ROUTES if verb == self.command and (m := rx.match(parsed.path))),
+                    (
+                        (name, m)
+                        for verb, rx, name in ROUTES
+                        if verb == self.command and (m := rx.match(parsed.path))
+                    ),
                     None,
                 )
                 length = int(self.headers.get("Content-Length") or 0)

@@ -1,4 +1,4 @@
-"""Feishu payloads shaped as the Open Platform documents them, and requests signed and encrypted like Feishu's."""
+"""Feishu payloads as the Open Platform documents them, signed and encrypted as Feishu does."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def encrypt(payload: dict[str, Any], key: str = ENCRYPT_KEY) -> dict[str, str]:
     return {"encrypt": base64.b64encode(iv + cipher.encrypt(plain + bytes([pad]) * pad)).decode()}
 
 
-def signed_headers(body: bytes, *, timestamp: int, key: str = ENCRYPT_KEY, nonce: str = "n0nce") -> dict[str, str]:
+def signed_headers(
+    body: bytes, *, timestamp: int, key: str = ENCRYPT_KEY, nonce: str = "n0nce"
+) -> dict[str, str]:
     signature = hashlib.sha256((str(timestamp) + nonce + key).encode() + body).hexdigest()
     return {
         "Content-Type": "application/json",
@@ -84,10 +86,17 @@ def message_event(
 
 
 def mention(key: str, open_id: str, name: str) -> dict[str, Any]:
-    return {"key": key, "id": {"union_id": "on_x", "user_id": "x", "open_id": open_id}, "name": name, "tenant_key": "t"}
+    return {
+        "key": key,
+        "id": {"union_id": "on_x", "user_id": "x", "open_id": open_id},
+        "name": name,
+        "tenant_key": "t",
+    }
 
 
-def card_action(value: dict[str, Any], *, form_value: dict[str, Any] | None = None, event_id: str = "ev-card-1") -> dict[str, Any]:
+def card_action(
+    value: dict[str, Any], *, form_value: dict[str, Any] | None = None, event_id: str = "ev-card-1"
+) -> dict[str, Any]:
     return {
         "schema": "2.0",
         "header": header("card.action.trigger", event_id),
@@ -106,7 +115,10 @@ def bot_menu(event_key: str, *, event_id: str = "ev-menu-1") -> dict[str, Any]:
         "schema": "2.0",
         "header": header("application.bot.menu_v6", event_id),
         "event": {
-            "operator": {"operator_name": "Carol", "operator_id": {"union_id": "on_c", "user_id": "c", "open_id": "ou_carol"}},
+            "operator": {
+                "operator_name": "Carol",
+                "operator_id": {"union_id": "on_c", "user_id": "c", "open_id": "ou_carol"},
+            },
             "event_key": event_key,
             "timestamp": 1732190000,
         },

@@ -25,7 +25,9 @@ def fake() -> Iterator[FakeFeishu]:
 @pytest.fixture
 def api(fake: FakeFeishu) -> FeishuApi:
     # lark-oapi caches tenant tokens per app id in a process-wide cache: a fresh id per test.
-    return FeishuApi(build_client(app_id=f"cli_{uuid.uuid4().hex[:8]}", app_secret="s", domain=fake.url, timeout=2))
+    return FeishuApi(
+        build_client(app_id=f"cli_{uuid.uuid4().hex[:8]}", app_secret="s", domain=fake.url, timeout=2)
+    )
 
 
 def test_send_reply_patch_ephemeral_land_where_expected(api: FeishuApi, fake: FakeFeishu) -> None:
@@ -44,7 +46,12 @@ def test_send_reply_patch_ephemeral_land_where_expected(api: FeishuApi, fake: Fa
     assert send_post.body["msg_type"] == "interactive" and '"schema": "2.0"' in send_post.body["content"]
     assert fake.calls_to("reply")[0].body["reply_in_thread"] is True
     assert fake.calls_to("patch")[0].path_id == post.message_id
-    assert fake.calls_to("ephemeral")[0].body == {"chat_id": "oc_sales", "open_id": "ou_bob", "msg_type": "interactive", "card": CARD}
+    assert fake.calls_to("ephemeral")[0].body == {
+        "chat_id": "oc_sales",
+        "open_id": "ou_bob",
+        "msg_type": "interactive",
+        "card": CARD,
+    }
     assert send_dm.headers["authorization"] == "Bearer t-fake"
     assert len(fake.calls_to("token")) == 1  # the tenant token is fetched once and reused
 
@@ -121,11 +128,18 @@ def test_bot_open_id(api: FeishuApi) -> None:
 
 
 def test_directory_profiles_are_cached_and_unknown_people_are_none(api: FeishuApi, fake: FakeFeishu) -> None:
-    fake.add_user("ou_li", "李雷", time_zone="Asia/Shanghai", department_ids=["od_sales"], is_tenant_manager=True)
+    fake.add_user(
+        "ou_li", "李雷", time_zone="Asia/Shanghai", department_ids=["od_sales"], is_tenant_manager=True
+    )
     directory = FeishuDirectory(api)
     profile = directory.profile("ou_li")
     assert profile is not None
-    assert (profile.name, profile.tz, profile.is_admin, profile.locale) == ("李雷", "Asia/Shanghai", True, None)
+    assert (profile.name, profile.tz, profile.is_admin, profile.locale) == (
+        "李雷",
+        "Asia/Shanghai",
+        True,
+        None,
+    )
     assert directory.departments("ou_li") == ("od_sales",)
     directory.profile("ou_li")
     assert len(fake.calls_to("user")) == 1

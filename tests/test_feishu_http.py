@@ -34,7 +34,9 @@ class Recorder:
         return new
 
 
-def endpoint(rec: Recorder, *, encrypt_key: str | None = p.ENCRYPT_KEY, clock: FixedClock | None = None) -> FeishuEvents:
+def endpoint(
+    rec: Recorder, *, encrypt_key: str | None = p.ENCRYPT_KEY, clock: FixedClock | None = None
+) -> FeishuEvents:
     return FeishuEvents(
         verification_token=p.TOKEN,
         encrypt_key=encrypt_key,
@@ -80,7 +82,9 @@ def test_an_encrypted_signed_event_is_decrypted_parsed_and_handed_over() -> None
 
 def test_a_card_press_gets_the_callbacks_answer() -> None:
     rec = Recorder()
-    reply = endpoint(rec).handle(*encrypted_request(p.card_action({"a": "task_move", "task": 7, "move": "ack"})))
+    reply = endpoint(rec).handle(
+        *encrypted_request(p.card_action({"a": "task_move", "task": 7, "move": "ack"}))
+    )
     assert reply.body == {"toast": {"type": "success", "content": "ok"}}
     assert isinstance(rec.events[0], CardAction) and rec.events[0].value["task"] == 7
 
@@ -131,7 +135,9 @@ def test_stale_or_future_requests_are_refused_as_replays(age: timedelta) -> None
 
 def test_a_request_a_few_seconds_old_is_fine() -> None:
     rec = Recorder()
-    reply = endpoint(rec).handle(*encrypted_request(p.message_event("task list"), at=NOW - timedelta(seconds=40)))
+    reply = endpoint(rec).handle(
+        *encrypted_request(p.message_event("task list"), at=NOW - timedelta(seconds=40))
+    )
     assert reply.status == 200 and len(rec.events) == 1
 
 
@@ -166,8 +172,11 @@ def test_a_repeated_event_id_is_handled_once_in_the_database(engine: Engine) -> 
     shared = dedupe_in(engine, clock)
     replicas = [
         FeishuEvents(
-            verification_token=p.TOKEN, encrypt_key=p.ENCRYPT_KEY, on_event=rec.on_event,
-            first_time=shared, clock=clock,
+            verification_token=p.TOKEN,
+            encrypt_key=p.ENCRYPT_KEY,
+            on_event=rec.on_event,
+            first_time=shared,
+            clock=clock,
         )
         for _ in range(2)
     ]

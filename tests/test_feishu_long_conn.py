@@ -28,7 +28,10 @@ class Inbox:
         with self.lock:
             self.events.append(event)
         if isinstance(event, CardAction):
-            return {"toast": {"type": "info", "content": "done"}, "card": {"type": "raw", "data": {"schema": "2.0"}}}
+            return {
+                "toast": {"type": "info", "content": "done"},
+                "card": {"type": "raw", "data": {"schema": "2.0"}},
+            }
         return None
 
     def first_time(self, key: str) -> bool:
@@ -67,16 +70,21 @@ def connected() -> Iterator[tuple[FakeFeishu, Inbox, LongConnection]]:
         fake.stop()
 
 
-def test_the_sdk_asks_for_the_endpoint_with_the_apps_credentials(connected: tuple[FakeFeishu, Inbox, LongConnection]) -> None:
+def test_the_sdk_asks_for_the_endpoint_with_the_apps_credentials(
+    connected: tuple[FakeFeishu, Inbox, LongConnection],
+) -> None:
     fake, _, conn = connected
     (call,) = fake.calls_to("ws_endpoint")
     assert call.body["AppID"] == conn.client._app_id and call.body["AppSecret"] == "secret"
 
 
-def test_a_pushed_message_event_reaches_the_callback_and_is_acked(connected: tuple[FakeFeishu, Inbox, LongConnection]) -> None:
+def test_a_pushed_message_event_reaches_the_callback_and_is_acked(
+    connected: tuple[FakeFeishu, Inbox, LongConnection],
+) -> None:
     fake, inbox, _ = connected
     payload = p.message_event(
-        "@_user_1 task new Fix login @_user_2", mentions=[p.mention("@_user_1", "ou_bot", "Baton"), p.mention("@_user_2", "ou_li", "李雷")]
+        "@_user_1 task new Fix login @_user_2",
+        mentions=[p.mention("@_user_1", "ou_bot", "Baton"), p.mention("@_user_2", "ou_li", "李雷")],
     )
     frame_id = fake.push_event(payload)
     assert fake.wait_ack(frame_id)["code"] == 200
@@ -86,9 +94,13 @@ def test_a_pushed_message_event_reaches_the_callback_and_is_acked(connected: tup
     assert [(m.open_id, m.name) for m in event.mentions] == [("ou_li", "李雷")]
 
 
-def test_a_card_press_is_answered_through_the_ack(connected: tuple[FakeFeishu, Inbox, LongConnection]) -> None:
+def test_a_card_press_is_answered_through_the_ack(
+    connected: tuple[FakeFeishu, Inbox, LongConnection],
+) -> None:
     fake, inbox, _ = connected
-    frame_id = fake.push_event(p.card_action({"a": "task_move", "task": 3, "move": "done"}, form_value={"note": "x"}))
+    frame_id = fake.push_event(
+        p.card_action({"a": "task_move", "task": 3, "move": "done"}, form_value={"note": "x"})
+    )
     ack = fake.wait_ack(frame_id)
     assert ack["code"] == 200
     answer = json.loads(base64.b64decode(ack["data"]))
@@ -98,7 +110,9 @@ def test_a_card_press_is_answered_through_the_ack(connected: tuple[FakeFeishu, I
     assert (event.operator_open_id, event.action, event.form_value) == ("ou_bob", "task_move", {"note": "x"})
 
 
-def test_a_repeated_event_id_is_acked_but_handled_once(connected: tuple[FakeFeishu, Inbox, LongConnection]) -> None:
+def test_a_repeated_event_id_is_acked_but_handled_once(
+    connected: tuple[FakeFeishu, Inbox, LongConnection],
+) -> None:
     fake, inbox, _ = connected
     first = fake.push_event(p.bot_menu("new_task", event_id="ev-same"))
     again = fake.push_event(p.bot_menu("new_task", event_id="ev-same"))

@@ -97,7 +97,9 @@ class FeishuUser:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def build_client(*, app_id: str, app_secret: str, domain: str, timeout: float = DEFAULT_TIMEOUT) -> lark.Client:
+def build_client(
+    *, app_id: str, app_secret: str, domain: str, timeout: float = DEFAULT_TIMEOUT
+) -> lark.Client:
     return (
         lark.Client.builder()
         .app_id(app_id)
@@ -133,11 +135,19 @@ class FeishuApi:
         request = CreateMessageRequest.builder().receive_id_type(receive_id_type).request_body(body.build())
         return self._sent(self._call(request.build(), "send"))
 
-    def send_to_user(self, open_id: str, *, msg_type: str, content: dict[str, Any], uuid: str | None = None) -> Sent:
-        return self.send(receive_id=open_id, receive_id_type="open_id", msg_type=msg_type, content=content, uuid=uuid)
+    def send_to_user(
+        self, open_id: str, *, msg_type: str, content: dict[str, Any], uuid: str | None = None
+    ) -> Sent:
+        return self.send(
+            receive_id=open_id, receive_id_type="open_id", msg_type=msg_type, content=content, uuid=uuid
+        )
 
-    def send_to_chat(self, chat_id: str, *, msg_type: str, content: dict[str, Any], uuid: str | None = None) -> Sent:
-        return self.send(receive_id=chat_id, receive_id_type="chat_id", msg_type=msg_type, content=content, uuid=uuid)
+    def send_to_chat(
+        self, chat_id: str, *, msg_type: str, content: dict[str, Any], uuid: str | None = None
+    ) -> Sent:
+        return self.send(
+            receive_id=chat_id, receive_id_type="chat_id", msg_type=msg_type, content=content, uuid=uuid
+        )
 
     def reply(
         self,
@@ -148,7 +158,7 @@ class FeishuApi:
         in_thread: bool = False,
         uuid: str | None = None,
     ) -> Sent:
-        """A reply to a message; `in_thread` makes it a topic reply (stand-up answers, a filed task's news)."""
+        """A reply to a message; `in_thread` makes it a topic reply (stand-up answers, task news)."""
         body = ReplyMessageRequestBody.builder().msg_type(msg_type)
         body = body.content(json.dumps(content, ensure_ascii=False)).reply_in_thread(in_thread)
         if uuid:
@@ -263,7 +273,9 @@ class FeishuApi:
         )
 
 
-def _outcome(what: str, code: int | None, msg: str, *, status: int | None, headers: dict[str, str]) -> Exception:
+def _outcome(
+    what: str, code: int | None, msg: str, *, status: int | None, headers: dict[str, str]
+) -> Exception:
     label = f"feishu {what}: {code} {msg}".strip()
     if code == RATE_LIMITED or status == 429:
         reset = headers.get("x-ogw-ratelimit-reset")

@@ -23,7 +23,7 @@ ZWSP = "\u200b"
 ALL_KEY = "@_all"
 _PLACEHOLDER = re.compile(r"@_user_\d+|@_all")
 _AT_TAG = re.compile(r"<(/?)(at)(?=[\s>])", re.IGNORECASE)
-_AT_ALL_WORDS = re.compile(r"@(所有人|all|everyone|here)\b", re.IGNORECASE)
+_AT_ALL_WORDS = re.compile(r"(?<![\w.])@(所有人|all|everyone|here)(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,9 @@ def parse_text(text: str, mentions: list[dict[str, Any]] | None, *, bot_open_id:
 
     plain = _PLACEHOLDER.sub(replace, text)
     plain = re.sub(r"[ \t]{2,}", " ", plain).strip()
-    return ParsedText(text=plain, mentions=tuple(people), mentions_bot=mentions_bot, mentions_all=mentions_all)
+    return ParsedText(
+        text=plain, mentions=tuple(people), mentions_bot=mentions_bot, mentions_all=mentions_all
+    )
 
 
 def words(parsed: ParsedText) -> list[str | Mention | Shown]:
