@@ -75,7 +75,7 @@ def test_the_sdk_asks_for_the_endpoint_with_the_apps_credentials(
 ) -> None:
     fake, _, conn = connected
     (call,) = fake.calls_to("ws_endpoint")
-    assert call.body["AppID"] == conn.client._app_id and call.body["AppSecret"] == "secret"
+    assert call.body["AppID"] == conn.sdk._app_id and call.body["AppSecret"] == "secret"
 
 
 def test_a_pushed_message_event_reaches_the_callback_and_is_acked(

@@ -113,7 +113,7 @@ def build_client(
 
 class FeishuApi:
     def __init__(self, client: lark.Client) -> None:
-        self.client = client
+        self.sdk = client
 
     # -- messages -------------------------------------------------------------------------------
 
@@ -232,7 +232,7 @@ class FeishuApi:
         option = RequestOption()
         option.headers = {"Content-Type": "application/json; charset=utf-8"}
         try:
-            response = self.client.request(request, option)
+            response = self.sdk.request(request, option)
         except requests.Timeout as err:
             raise RetryLater(f"feishu {what}: timed out ({err.__class__.__name__})") from None
         except requests.ConnectionError as err:
@@ -259,7 +259,7 @@ class FeishuApi:
         raise _outcome(what, code, str(body.get("msg") or response.msg or ""), status=status, headers=headers)
 
     def _forget_token(self) -> None:
-        config = self.client.config
+        config = self.sdk.config
         app_id = config.app_id if config is not None else ""
         TokenManager.cache.set(f"self_tenant_token:{app_id}", "", 0)
 

@@ -83,7 +83,7 @@ class LongConnection:
         first_time: FirstTime,
         bot_open_id: Callable[[], str | None] = lambda: None,
     ) -> None:
-        self.client = lark.ws.Client(
+        self.sdk = lark.ws.Client(
             app_id,
             app_secret,
             event_handler=event_handler(on_event, first_time, bot_open_id),
@@ -106,7 +106,7 @@ class LongConnection:
         self._loop = loop
         self._ready.set()
         try:
-            self.client.start()
+            self.sdk.start()
         except RuntimeError:
             pass  # stop(): "Event loop stopped before Future completed"
         except Exception:  # noqa: BLE001 - a dead connection thread must say why in the log
@@ -117,10 +117,10 @@ class LongConnection:
         if loop is None or loop.is_closed():
             return
         # Close the websocket politely (the SDK has no public stop), then end the loop.
-        disconnect = getattr(self.client, "_disconnect", None)
+        disconnect = getattr(self.sdk, "_disconnect", None)
         if disconnect is not None and loop.is_running():
             try:
-                self.client._auto_reconnect = False
+                self.sdk._auto_reconnect = False
                 asyncio.run_coroutine_threadsafe(disconnect(), loop).result(timeout)
             except Exception:  # noqa: BLE001 - best effort: the loop is stopped next either way
                 log.debug("closing the Feishu websocket failed", exc_info=True)
