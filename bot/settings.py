@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -25,6 +26,62 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     baton_admins: str = Field(default="", validation_alias="BATON_ADMINS")
     baton_timezone: str = Field(default="UTC", validation_alias="BATON_TIMEZONE")
+
+    # -- Feishu / Lark (SPEC §7): one block, kept together ---------------------------------------
+    feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")
+    feishu_app_secret: SecretStr | None = Field(default=None, validation_alias="FEISHU_APP_SECRET")
+    feishu_domain: str = Field(default="https://open.feishu.cn", validation_alias="FEISHU_DOMAIN")
+    feishu_connection: Literal["long", "http"] = Field(default="long", validation_alias="FEISHU_CONNECTION")
+    feishu_verification_token: SecretStr | None = Field(
+        default=None, validation_alias="FEISHU_VERIFICATION_TOKEN"
+    )
+    feishu_encrypt_key: SecretStr | None = Field(default=None, validation_alias="FEISHU_ENCRYPT_KEY")
+    # "Pin" (📌): marks a message to keep track of; unlike OK, THUMBSUP or JIAYI (+1) nobody uses it to
+    # agree or thank. From the Open Platform's emoji list (表情文案说明, emoji_type column).
+    baton_feishu_intake_emoji: str = Field(default="Pin", validation_alias="BATON_FEISHU_INTAKE_EMOJI")
+
+    @field_validator(
+        "feishu_app_id", "feishu_app_secret", "feishu_verification_token", "feishu_encrypt_key", mode="before"
+    )
+    @classmethod
+    def _feishu_blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("feishu_connection", mode="before")
+    @classmethod
+    def _feishu_connection(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("feishu_domain")
+    @classmethod
+    def _feishu_domain(cls, value: str) -> str:
+        # lark-oapi takes an origin only (scheme://host[:port]); a trailing slash is forgiven.
+        value = value.rstrip("/")
+        if not value.startswith(("http://", "https://")) or value.count("/") > 2:
+            raise ValueError(
+                "must be an origin such as https://open.feishu.cn or https://open.larksuite.com (no path)"
+            )
+        return value
+
+    @property
+    def feishu_enabled(self) -> bool:
+        return self.feishu_app_id is not None or self.feishu_app_secret is not None
+
+    def require_feishu(self) -> None:
+        """What `baton run` needs before it can talk to Feishu / Lark."""
+        if self.feishu_app_id is None or self.feishu_app_secret is None:
+            missing = "FEISHU_APP_ID" if self.feishu_app_id is None else "FEISHU_APP_SECRET"
+            raise ConfigError(
+                f"{missing} is not set: Feishu needs both FEISHU_APP_ID (cli_…) and FEISHU_APP_SECRET "
+                "(developer console → Credentials & Basic Info)."
+            )
+        if self.feishu_connection == "http" and self.feishu_verification_token is None:
+            raise ConfigError(
+                "FEISHU_VERIFICATION_TOKEN is not set: FEISHU_CONNECTION=http needs it to check Feishu's "
+                "requests (Events & Callbacks → Encryption Strategy), or use FEISHU_CONNECTION=long."
+            )
+
+    # -- end of Feishu / Lark ---------------------------------------------------------------------
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")
     @classmethod
