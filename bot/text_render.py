@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.format import fill, instant, stats_lines
-from handlers.i18n import t
+from handlers.format import fill, instant, plain_markup, stats_lines
+from handlers.i18n import t as catalogue_text
 from handlers.results import Reply, TaskView, Text
+
+
+def t(locale: str, key: str, **params: Any) -> str:
+    """A catalogue text as plain text (its markup dropped); values go in as typed."""
+    template = plain_markup(catalogue_text(locale, key))
+    return template.format(**params) if params else template
 
 
 def _name(names: dict[str, str], user_id: str) -> str:
@@ -55,7 +62,7 @@ def history_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneIn
 def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
     lines: list[str] = []
     if reply.text is not None:
-        lines.append(fill(reply.text, locale=locale, tz=tz))
+        lines.append(fill(reply.text, locale=locale, tz=tz, markup=plain_markup))
     if reply.kind == "list":
         if not reply.tasks:
             lines.append("  " + t(locale, "list_empty"))
@@ -108,7 +115,7 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
 def notice_lines(
     text: Text, view: TaskView | None, names: dict[str, str], *, locale: str, tz: ZoneInfo, note: str | None
 ) -> list[str]:
-    lines = [fill(text, locale=locale, tz=tz)]
+    lines = [fill(text, locale=locale, tz=tz, markup=plain_markup)]
     if note:
         lines.append(t(locale, "note", note=note))
     return lines
