@@ -20,7 +20,7 @@ from handlers.i18n import t
 from handlers.notices import digest, notice, overdue_tasks, standup_of
 from handlers.people import reader_locale, zone
 from handlers.ports import Skip, Undeliverable
-from handlers.runner import identify, run_standup_text, run_task_text
+from handlers.runner import Here, Runner
 from handlers.standups import summary as standup_summary
 from handlers.views import people_in, task_view
 from scheduler.sweep import sweep
@@ -238,24 +238,10 @@ class Console:
         return True
 
     def _task(self, text: str, *, standup: bool = False) -> None:
-        actor = identify(
-            self.baton.engine,
-            user_id=self.user_id,
-            user_name=None,
-            directory=None,
-            config=self.config,
-            clock=self.clock,
-        )
-        run = run_standup_text if standup else run_task_text
-        outcome = run(
-            self.baton.engine,
-            text=text,
-            actor=actor,
-            channel_id=self.channel,
-            escaped=False,
-            config=self.config,
-            clock=self.clock,
-        )
+        runner = Runner(self.baton.engine, self.config, self.clock)
+        actor = runner.identify(self.user_id)
+        here = Here(channel_id=self.channel, conversation="channel")  # the console's rooms are channels
+        outcome = (runner.standup if standup else runner.task)(actor, text, here)
         self.sender.viewer_tz = outcome.tz.key
         for i, reply_line in enumerate(reply_lines(outcome.reply, locale=outcome.locale, tz=outcome.tz)):
             self.say(("(only you) " if i == 0 else "           ") + reply_line)

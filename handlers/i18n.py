@@ -1,9 +1,9 @@
 """Every text a person reads, in English and Simplified Chinese, in one catalogue.
 
 Texts use a small neutral markup that each platform's renderer turns into its own: `**bold**`,
-`` `code` `` and `[label](url)` (Slack mrkdwn in bot/slack/syntax.py, plain text in
-bot/text_render.py). Renderers convert the template first and escape the parameters they fill in, so
-nothing a user typed is read as markup or can ping.
+`` `code` `` and `[label](url)` (each adapter's syntax module renders it; handlers.format.plain_markup
+strips it). Renderers convert the template first and escape the values they fill in, so nothing a user
+typed is read as markup or can ping.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ from handlers.views import people_in, task_view, task_views
 from storage import queries
 from storage.models import Department, Task, TaskDependency, TaskWatcher
 
-LIST_LIMIT = 40  # one page; Slack messages hold at most 50 blocks
+LIST_LIMIT = 40  # one page; a chat message holds only so many blocks (50)
 
 
 # ---- looking up and permissions -------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.slack.listeners import actions, commands, home, shortcuts, standups, submissions
 
@@ -12,6 +13,8 @@ if TYPE_CHECKING:
     from bot.app import Baton
 
 
-def register(app: App, baton: Baton) -> None:
+def register(app: App, baton: Baton, web: WebClient) -> None:
+    """`web` is Baton's own bot-token client: forms open through it (Bolt's per-request client adds a
+    `team_id` that `views.open` does not take)."""
     for surface in (commands, actions, submissions, shortcuts, home, standups):
-        surface.register(app, baton)
+        surface.register(app, baton, web)
