@@ -56,17 +56,6 @@ def refresh_sent(engine: Engine, *, channel: str, ts: str, clock: Clock) -> bool
         return True
 
 
-def record_thread_reply(
-    engine: Engine, *, channel_id: str, thread_ts: str, user_id: str, text: str, clock: Clock
-) -> bool:
-    from handlers.standups import thread_reply
-
-    with unit_of_work(engine) as session:
-        return thread_reply(
-            session, channel_id=channel_id, thread_ts=thread_ts, user_id=user_id, text=text, now=clock()
-        )
-
-
 def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[str, str | None] | None:
     from handlers.standups import blocker_prefill
 

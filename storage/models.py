@@ -186,6 +186,17 @@ class StandupAnswer(SQLModel, table=True):
     posted_ts: str | None = Field(default=None, max_length=32)  # the answer's message in the thread
 
 
+class StandupReply(SQLModel, table=True):
+    """A message a participant wrote in the day's thread. Their answer is their replies gathered; an edit or
+    a deletion on the platform changes it. Answering by form or command replaces them (and drops these)."""
+
+    run_id: int = Field(foreign_key="standuprun.id", primary_key=True)
+    message_id: str = Field(primary_key=True, max_length=64)  # the platform's id of the message in its thread
+    user_id: str = Field(max_length=32, index=True)
+    text: str = Field(default="", max_length=4000)
+    written_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
 class ProcessedEvent(SQLModel, table=True):
     """Slack deliveries already handled: Events API retries and repeated submissions are handled once."""
 

@@ -15,9 +15,10 @@ from bot.slack.listeners.commands import here_of_command
 from bot.slack.listeners.common import actor_of, departments, run, runner
 from bot.slack.render import reply_payload, text_of
 from bot.slack.standup_render import standup_form
+from handlers import standup_replies
 from handlers.commands import PersonRef
 from handlers.standup_commands import StandupAnswerText
-from handlers.surfaces import blocker_form_values, record_thread_reply
+from handlers.surfaces import blocker_form_values
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -84,16 +85,52 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
 
     @app.event("message")
     def on_message(event: dict[str, Any]) -> None:
-        # Only plain replies by people in a thread matter: they may be stand-up answers.
-        if event.get("subtype") or not event.get("thread_ts") or not event.get("user"):
-            return
-        if event.get("thread_ts") == event.get("ts"):
-            return
-        record_thread_reply(
-            baton.engine,
-            channel_id=event["channel"],
-            thread_ts=event["thread_ts"],
-            user_id=event["user"],
-            text=event.get("text", ""),
-            clock=baton.clock,
-        )
+        # Replies by people in a stand-up thread may be answers; Slack reports edits and deletions as
+        # subtypes of the same event.
+        kind = event.get("subtype")
+        if kind in ANSWER_SUBTYPES:
+            reply_written(baton, event)
+        elif kind == "message_changed":
+            message = event.get("message") or {}
+            if in_thread(message) and message.get("user"):
+                standup_replies.reply_edited(
+                    baton.engine,
+                    channel_id=event["channel"],
+                    thread=message["thread_ts"],
+                    message_id=message["ts"],
+                    text=syntax.plain_text(message.get("text") or ""),
+                    clock=baton.clock,
+                )
+        elif kind == "message_deleted":
+            gone = event.get("previous_message") or {}
+            if in_thread(gone):
+                standup_replies.reply_deleted(
+                    baton.engine,
+                    channel_id=event["channel"],
+                    thread=gone["thread_ts"],
+                    message_id=event.get("deleted_ts") or gone["ts"],
+                    clock=baton.clock,
+                )
+
+
+# A plain reply, one also sent to the channel, one with a file: each is something a person wrote.
+ANSWER_SUBTYPES = (None, "thread_broadcast", "file_share")
+
+
+def in_thread(message: dict[str, Any]) -> bool:
+    """A reply in a thread, not the thread's first message."""
+    return bool(message.get("thread_ts")) and message.get("thread_ts") != message.get("ts")
+
+
+def reply_written(baton: Baton, event: dict[str, Any]) -> None:
+    if not in_thread(event) or not event.get("user") or event.get("bot_id"):
+        return
+    standup_replies.reply_written(
+        baton.engine,
+        channel_id=event["channel"],
+        thread=event["thread_ts"],
+        message_id=event["ts"],
+        user_id=event["user"],
+        text=syntax.plain_text(event.get("text") or ""),
+        clock=baton.clock,
+    )
