@@ -94,8 +94,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
     baton = _assemble(settings, engine, clock, directory, SlackSender(client), SlackDirectory(client))
     baton.bolt = bolt
     middleware.register(bolt, baton)
-    register(bolt, baton)
-    register_error_handler(bolt)
+    register(bolt, baton, client)  # listeners open forms with Baton's own client, not Bolt's per-request one
+    register_error_handler(bolt, baton, client)
     return baton
 
 

@@ -15,7 +15,7 @@ from bot.text_render import reply_lines
 from handlers.clock import FixedClock
 from handlers.next_due import next_instant
 from handlers.people import zone
-from handlers.runner import identify, run_standup_text, run_task_text
+from handlers.runner import Here, Runner
 from scheduler.sweep import sweep
 from storage import people as queries  # members and departments
 from storage import settings as settings_store
@@ -115,24 +115,10 @@ class Console:
         return True
 
     def _task(self, text: str, *, standup: bool = False) -> None:
-        actor = identify(
-            self.baton.engine,
-            user_id=self.user_id,
-            user_name=None,
-            directory=None,
-            config=self.config,
-            clock=self.clock,
-        )
-        run = run_standup_text if standup else run_task_text
-        outcome = run(
-            self.baton.engine,
-            text=text,
-            actor=actor,
-            channel_id=self.channel,
-            escaped=False,
-            config=self.config,
-            clock=self.clock,
-        )
+        runner = Runner(self.baton.engine, self.config, self.clock)
+        actor = runner.identify(self.user_id)
+        here = Here(channel_id=self.channel, conversation="channel")  # the console's rooms are channels
+        outcome = (runner.standup if standup else runner.task)(actor, text, here)
         self.sender.viewer_tz = outcome.tz.key
         for i, reply_line in enumerate(reply_lines(outcome.reply, locale=outcome.locale, tz=outcome.tz)):
             self.say(("(only you) " if i == 0 else "           ") + reply_line)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.format import fill, instant, stats_lines
-from handlers.i18n import t
+from handlers.format import fill, instant, plain_markup, stats_lines
+from handlers.i18n import template
 from handlers.outgoing import (
     Card,
     Digest,
@@ -23,6 +24,12 @@ from handlers.outgoing import (
 from handlers.people import zone
 from handlers.results import Reply, TaskView
 from handlers.standups import StandupSummary, names_department
+
+
+def t(locale: str, key: str, **params: Any) -> str:
+    """A catalogue text as plain text (its markup dropped); values go in as typed."""
+    form = plain_markup(template(locale, key, count=params.get("count")))
+    return form.format(**params) if params else form
 
 
 def _name(names: dict[str, str], user_id: str) -> str:
@@ -70,7 +77,7 @@ def history_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneIn
 def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
     lines: list[str] = []
     if reply.text is not None:
-        lines.append(fill(reply.text, locale=locale, tz=tz))
+        lines.append(fill(reply.text, locale=locale, tz=tz, markup=plain_markup))
     if reply.kind == "list":
         if not reply.tasks:
             lines.append("  " + t(locale, "list_empty"))
@@ -113,11 +120,6 @@ def reply_lines(reply: Reply, *, locale: str, tz: ZoneInfo) -> list[str]:
     return lines
 
 
-def plain(text: str) -> str:
-    """Catalogue markup as plain text."""
-    return text.replace("*", "")
-
-
 def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[str, list[str]]:
     """A heading (where it went) and the lines a person would read there."""
     body, names, locale, tz = message.body, message.names, message.reader.locale, message.reader.tz
@@ -131,7 +133,7 @@ def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[s
         head = f"[{where.conversation}]"
     match body:
         case Notice():
-            lines = [plain(fill(body.text, locale=locale, tz=tz))]
+            lines = [fill(body.text, locale=locale, tz=tz, markup=plain_markup)]
             if body.note:
                 lines.append(t(locale, "note", note=body.note))
             return head, lines
@@ -140,19 +142,19 @@ def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[s
             card_tz = zone(viewer_tz, tz.key)
             return f"{head} {label}", task_lines(body.item.task, dict(names), locale, card_tz)
         case Digest():
-            lines = [plain(fill(body.title, locale=locale, tz=tz))]
+            lines = [fill(body.title, locale=locale, tz=tz, markup=plain_markup)]
             for item in body.items:
                 view = item.task
                 due = f" ({instant(view.due_at, tz=tz, locale=locale)})" if view.due_at else ""
-                reason = " · ".join(plain(fill(r, locale=locale, tz=tz)) for r in item.reasons)
+                reason = " · ".join(fill(r, locale=locale, tz=tz, markup=plain_markup) for r in item.reasons)
                 reason = f"{reason}: " if reason else ""
                 lines.append(f"{reason}T-{view.id} {view.title}{due}")
             return head, lines
         case StandupOpening():
-            return head, [plain(t(locale, "standup_open", day=body.day, close=body.close))]
+            return head, [(t(locale, "standup_open", day=body.day, close=body.close))]
         case StandupPrompt():
             return head, [
-                plain(t(locale, "standup_prompt", channel=body.channel)),
+                (t(locale, "standup_prompt", channel=body.channel)),
                 t(locale, "standup_prompt_console"),
             ]
         case StandupAnswerPost():
@@ -164,16 +166,16 @@ def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[s
                 planned=body.planned or "—",
                 blockers=body.blockers or "—",
             )
-            return head, plain(text).splitlines()
+            return head, text.splitlines()
         case StandupSummaryPost():
             return head, summary_lines(body.summary, dict(names), locale)
         case StatsPost():
             return head, [
-                plain(fill(body.title, locale=locale, tz=tz)),
+                fill(body.title, locale=locale, tz=tz, markup=plain_markup),
                 *stats_lines(body.stats, locale=locale),
             ]
         case PrivateNote():
-            return head, [plain(fill(body.text, locale=locale, tz=tz))]
+            return head, [fill(body.text, locale=locale, tz=tz, markup=plain_markup)]
         case HomeView():
             return head, []
     raise TypeError(f"no plain text for {type(body).__name__}")
@@ -192,7 +194,7 @@ def summary_lines(summary: StandupSummary, names: dict[str, str], locale: str) -
     total = len(summary.answered) + len(summary.missing)
     key = "standup_summary_open" if summary.open else "standup_summary"
     head = t(locale, key, day=summary.day, count=len(summary.answered), total=total, close=summary.closes)
-    lines = [plain(head)]
+    lines = [head]
     if summary.missing:
         lines.append(t(locale, "standup_missing_list", names=who(summary.missing)))
     if summary.away:

@@ -1,13 +1,17 @@
 """Typed `/task` commands and the parser that turns what a person typed into one of them.
 
-The parser knows the two ways a person can be named: a Slack mention (`<@U123|bob>`, as Slack
-sends it) or a plain `@bob` (the console, or Slack without escaping). It never looks anything up;
-resolving names is the handlers' job.
+The parser reads neutral tokens (`Token`): a word is a `str`; a person the platform identified is a
+`PersonRef` with its user id, a channel a `DeptRef` with its channel id; a `Literal` is text the platform
+marks as not a reference (a link, a broadcast such as @channel), shown as typed and never obeyed. Each
+adapter turns its platform's syntax into these tokens (in its own syntax module); plain text, as the
+console has it, is split into words here, where `@bob` names a person and `#sales` a department. The parser
+never looks anything up; resolving names is the handlers' job.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +24,7 @@ MAX_NOTE = 4000
 
 @dataclass(frozen=True)
 class PersonRef:
-    user_id: str | None  # known when Slack sent a mention
+    user_id: str | None  # known when the platform sent a mention, not for a typed @name
     name: str
 
 
@@ -28,6 +32,16 @@ class PersonRef:
 class DeptRef:
     name: str
     channel_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Literal:
+    """Text that is no reference, whatever it looks like (a link, a typed broadcast): shown as written."""
+
+    text: str
+
+
+Token = str | PersonRef | DeptRef | Literal
 
 
 @dataclass(frozen=True)
@@ -195,77 +209,67 @@ PRIORITY_WORDS: dict[str, Priority] = {
 LIST_SCOPES = ("mine", "requested", "overdue", "waiting", "dept", "all")
 NOTE_REQUIRED = {"block": "reason", "reopen": "reason", "cancel": "reason"}
 
-_TOKEN = re.compile(r'<[^>]*>|\S*"[^"]*"?\S*|\S+')
-_MENTION = re.compile(r"^<@([UW][A-Z0-9_]+)(?:\|([^>]*))?>$")
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9_]+)(?:\|([^>]*))?>$")
-_SPECIAL = re.compile(r"^<!(\w+)(?:\^[^|>]*)?(?:\|([^>]*))?>$")
-_LINK = re.compile(r"^<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>$")
+_TOKEN = re.compile(r'\S*"[^"]*"?\S*|\S+')
 _DEPT_NAME = re.compile(r"^[\w][\w-]{0,39}$")
 _TASK_ID = re.compile(r"^(?:t-?|#)?(\d{1,9})$", re.IGNORECASE)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "＂": '"', "\u3000": " "})
-
-
-def unescape(text: str) -> str:
-    """Slack escapes &, < and > in what people typed; undo it to get their words back."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 @dataclass
 class _Tokens:
     """The words of a command, each classified once."""
 
-    raw: list[str]
-    escaped: bool
+    raw: list[Token]
     pos: int = 0
 
-    def next(self) -> str | None:
+    def next(self) -> Token | None:
         if self.pos >= len(self.raw):
             return None
         self.pos += 1
         return self.raw[self.pos - 1]
 
+    def word(self) -> str | None:
+        """The next token as the text a person reads (a person as @name), or None at the end."""
+        token = self.next()
+        return None if token is None else plain_word(token)
+
     def rest_text(self) -> str:
         """Everything not consumed yet, as the person wrote it (mentions shown as @name)."""
-        return " ".join(plain_word(t, self.escaped) for t in self.raw[self.pos :]).strip()
+        return " ".join(plain_word(t) for t in self.raw[self.pos :]).strip()
 
 
-def tokenize(text: str) -> list[str]:
-    return _TOKEN.findall(text.translate(_QUOTES))
+def tokenize(text: str | Sequence[Token]) -> list[Token]:
+    """Plain text split into words (quoted phrases kept whole); tokens from an adapter pass as they are."""
+    if not isinstance(text, str):
+        return list(text)
+    return list(_TOKEN.findall(text.translate(_QUOTES)))
 
 
-def person_of(token: str) -> PersonRef | None:
-    m = _MENTION.match(token)
-    if m:
-        return PersonRef(user_id=m[1], name=(m[2] or m[1]))
-    if token.startswith("@") and len(token) > 1 and re.match(r"^@[\w.\-]+$", token):
+def person_of(token: Token | None) -> PersonRef | None:
+    if isinstance(token, PersonRef):
+        return token
+    if isinstance(token, str) and re.match(r"^@[\w.\-]+$", token):
         return PersonRef(user_id=None, name=token[1:])
     return None
 
 
-def dept_of(token: str) -> DeptRef | None:
-    m = _CHANNEL.match(token)
-    if m:
-        return DeptRef(name=(m[2] or "").lower(), channel_id=m[1]) if m[2] else None
-    if token.startswith("#") and _DEPT_NAME.match(token[1:]) and not token[1:].isdigit():
-        return DeptRef(name=token[1:].lower())
+def dept_of(token: Token | None) -> DeptRef | None:
+    if isinstance(token, DeptRef):
+        return token
+    if isinstance(token, str) and token.startswith("#") and _DEPT_NAME.match(token[1:]):
+        return None if token[1:].isdigit() else DeptRef(name=token[1:].lower())
     return None
 
 
-def plain_word(token: str, escaped: bool) -> str:
-    """A word as a person reads it: mentions become @name, links their address, and never a ping."""
-    m = _MENTION.match(token)
-    if m:
-        return "@" + (m[2] or m[1])
-    m = _CHANNEL.match(token)
-    if m:
-        return "#" + (m[2] or m[1])
-    m = _SPECIAL.match(token)
-    if m:
-        return "@" + (m[2] or m[1]).lstrip("@")
-    m = _LINK.match(token)
-    if m:
-        return m[1]
-    return unescape(token) if escaped else token
+def plain_word(token: Token) -> str:
+    """A word as a person reads it: a person as @name, a channel as #name, never a ping."""
+    if isinstance(token, PersonRef):
+        return "@" + token.name
+    if isinstance(token, DeptRef):
+        return "#" + token.name
+    if isinstance(token, Literal):
+        return token.text
+    return token
 
 
 def strip_quotes(value: str) -> str:
@@ -291,15 +295,22 @@ def parse_priority(token: str | None) -> Priority:
     return PRIORITY_WORDS[word]
 
 
-def parse_task_command(text: str, *, escaped: bool) -> TaskCommand:
-    """Parse the text after `/task`. `escaped` says the text came from Slack (entities, mentions)."""
-    tokens = _Tokens(tokenize(text), escaped)
-    sub = (tokens.next() or "").lower()
+def dept_or_name(token: Token | None) -> DeptRef | None:
+    """A department given as #name (or a channel), or by its bare name."""
+    if isinstance(token, str) and _DEPT_NAME.match(token):
+        return DeptRef(name=token.lower())
+    return dept_of(token)
+
+
+def parse_task_command(text: str | Sequence[Token]) -> TaskCommand:
+    """Parse what followed `/task`: plain text, or the tokens an adapter made of its platform's syntax."""
+    tokens = _Tokens(tokenize(text))
+    sub = (tokens.word() or "").lower()
     if not sub:
         return OpenForm()
     parser = _SUBCOMMANDS.get(sub)
     if parser is None:
-        raise InvalidInput("unknown_subcommand", given=plain_word(sub, escaped)[:40])
+        raise InvalidInput("unknown_subcommand", given=sub[:40])
     return parser(sub, tokens)
 
 
@@ -310,22 +321,21 @@ def _new(_sub: str, t: _Tokens) -> NewTask:
     priority: Priority | None = None
     words: list[str] = []
     while (token := t.next()) is not None:
-        low = token.lower()
+        low = token.lower() if isinstance(token, str) else ""
         if owner is None and (p := person_of(token)):
             owner = p
         elif dept is None and (d := dept_of(token)):
             dept = d
-        elif low.startswith(("due:", "截止:", "截止：")):
-            value = re.split(r"[:：]", token, maxsplit=1)[1]
-            value = strip_quotes(unescape(value) if t.escaped else value)
+        elif isinstance(token, str) and low.startswith(("due:", "截止:", "截止：")):
+            value = strip_quotes(re.split(r"[:：]", token, maxsplit=1)[1])
             if not value:
                 raise InvalidInput("due_missing")
             due = value
-        elif token.startswith("!") and len(token) > 1 and (low[1:].isalpha() or low[1:] in PRIORITY_WORDS):
+        elif isinstance(token, str) and low[:1] == "!" and (low[1:].isalpha() or low[1:] in PRIORITY_WORDS):
             # `!urgnet` is a typo for a priority far more often than a word of the title.
             priority = parse_priority(token)
         else:
-            words.append(plain_word(token, t.escaped))
+            words.append(plain_word(token))
     title = " ".join(words).strip()
     check_title(title)
     return NewTask(title=title, owner=owner, dept=dept, due=due, priority=priority)
@@ -339,12 +349,11 @@ def check_title(title: str) -> None:
 
 
 def _list(_sub: str, t: _Tokens) -> ListTasks:
-    scope = (t.next() or "mine").lower()
+    scope = (t.word() or "mine").lower()
     if scope not in LIST_SCOPES:
-        raise InvalidInput("list_scope_bad", given=plain_word(scope, t.escaped)[:40])
+        raise InvalidInput("list_scope_bad", given=scope[:40])
     if scope == "dept":
-        token = t.next()
-        dept = dept_of(token) or (DeptRef(name=token.lower()) if token and _DEPT_NAME.match(token) else None)
+        dept = dept_or_name(t.next())
         if dept is None:
             raise InvalidInput("dept_missing")
         return ListTasks(scope=scope, dept=dept)
@@ -352,11 +361,11 @@ def _list(_sub: str, t: _Tokens) -> ListTasks:
 
 
 def _show(_sub: str, t: _Tokens) -> ShowTask:
-    return ShowTask(task_id=parse_task_id(t.next()))
+    return ShowTask(task_id=parse_task_id(t.word()))
 
 
 def _move(sub: str, t: _Tokens) -> Move:
-    task_id = parse_task_id(t.next())
+    task_id = parse_task_id(t.word())
     note = t.rest_text()
     if sub in NOTE_REQUIRED and not note:
         raise InvalidInput("reason_missing", move=sub, task_id=task_id)
@@ -374,12 +383,12 @@ def _person(t: _Tokens, usage: str) -> PersonRef:
 
 
 def _assign(_sub: str, t: _Tokens) -> Assign:
-    task_id = parse_task_id(t.next())
+    task_id = parse_task_id(t.word())
     return Assign(task_id=task_id, person=_person(t, "/task assign T-12 @user"))
 
 
 def _due(_sub: str, t: _Tokens) -> SetDue:
-    task_id = parse_task_id(t.next())
+    task_id = parse_task_id(t.word())
     when = strip_quotes(t.rest_text())
     if not when:
         raise InvalidInput("due_missing")
@@ -387,12 +396,12 @@ def _due(_sub: str, t: _Tokens) -> SetDue:
 
 
 def _priority(_sub: str, t: _Tokens) -> SetPriority:
-    task_id = parse_task_id(t.next())
-    return SetPriority(task_id=task_id, priority=parse_priority(t.next()))
+    task_id = parse_task_id(t.word())
+    return SetPriority(task_id=task_id, priority=parse_priority(t.word()))
 
 
 def _comment(_sub: str, t: _Tokens) -> Comment:
-    task_id = parse_task_id(t.next())
+    task_id = parse_task_id(t.word())
     text = t.rest_text()
     if not text:
         raise InvalidInput("comment_missing")
@@ -402,16 +411,16 @@ def _comment(_sub: str, t: _Tokens) -> Comment:
 
 
 def _watch(_sub: str, t: _Tokens) -> Watch:
-    return Watch(task_id=parse_task_id(t.next()))
+    return Watch(task_id=parse_task_id(t.word()))
 
 
 def _depends(_sub: str, t: _Tokens) -> Depends:
-    task_id = parse_task_id(t.next())
-    word = t.next()
+    task_id = parse_task_id(t.word())
+    word = t.word()
     if word is not None and word.lower() not in ("on", "依赖"):
         on_id = parse_task_id(word)
     else:
-        on_id = parse_task_id(t.next())
+        on_id = parse_task_id(t.word())
     if on_id == task_id:
         raise InvalidInput("depends_self")
     return Depends(task_id=task_id, on_id=on_id)
@@ -421,41 +430,43 @@ def _handover(_sub: str, t: _Tokens) -> Handover:
     usage = "/task handover @from @to"
     from_person = _person(t, usage)
     word = t.next()
-    if word is not None and word.lower() in ("to", "给"):
+    if isinstance(word, str) and word.lower() in ("to", "给"):
         word = t.next()
-    to_person = person_of(word) if word else None
+    to_person = person_of(word)
     if to_person is None:
         raise InvalidInput("person_missing", usage=usage)
     return Handover(from_person=from_person, to_person=to_person)
 
 
 def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
-    action = (t.next() or "").lower()
+    action = (t.word() or "").lower()
     if action == "list":
         return DeptList()
     if action not in ("add", "set"):
         raise InvalidInput("dept_usage")
     name_token = t.next()
-    name = (name_token or "").lstrip("#").lower()
+    given = plain_word(name_token) if name_token is not None else ""
+    name = name_token.name if isinstance(name_token, DeptRef) else given.lstrip("#").lower()
     if not name or not _DEPT_NAME.match(name):
-        raise InvalidInput("dept_name_bad", given=plain_word(name_token or "", t.escaped)[:40])
+        raise InvalidInput("dept_name_bad", given=given[:40])
     lead: PersonRef | None = None
     channel: DeptRef | None = None
     sla: int | None = None
     extra: dict[str, Any] = {}
-    while (word := t.next()) is not None:
+    while (word := t.word()) is not None:
         key = word.lower()
-        value = t.next()
-        if value is None:
+        ref = t.next()
+        if ref is None:
             raise InvalidInput("dept_usage")
+        value = plain_word(ref)
         if key in ("lead", "负责人"):
-            lead = person_of(value)
+            lead = person_of(ref)
             if lead is None:
                 raise InvalidInput("person_missing", usage="/task dept add <name> lead @user")
         elif key in ("channel", "频道"):
-            channel = dept_of(value)
+            channel = dept_of(ref)
             if channel is None:
-                raise InvalidInput("channel_bad", given=plain_word(value, t.escaped)[:40])
+                raise InvalidInput("channel_bad", given=value[:40])
         elif key == "sla":
             m = re.fullmatch(r"(\d{1,3})\s*h?", value.lower())
             if not m or not 1 <= int(m[1]) <= 720:
@@ -479,19 +490,14 @@ def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
 
 def _member(_sub: str, t: _Tokens) -> SetMember:
     person = _person(t, "/task member @user <dept>")
-    token = t.next()
-    dept = (
-        (dept_of(token) or (DeptRef(name=token.lower()) if _DEPT_NAME.match(token) else None))
-        if token
-        else None
-    )
+    dept = dept_or_name(t.next())
     if dept is None:
         raise InvalidInput("dept_missing")
     return SetMember(person=person, dept=dept)
 
 
 def _lang(_sub: str, t: _Tokens) -> SetLanguage:
-    word = (t.next() or "").lower()
+    word = (t.word() or "").lower()
     choices = {"en": "en", "english": "en", "英文": "en", "zh": "zh", "cn": "zh", "chinese": "zh"}
     choices["中文"] = "zh"
     if word not in choices:
@@ -513,12 +519,13 @@ def _notify(_sub: str, t: _Tokens) -> SetNotify:
 def _stats(_sub: str, t: _Tokens) -> Stats:
     dept: str | None = None
     weeks = 1
-    while (word := t.next()) is not None:
-        if word.isdigit():
+    while (token := t.next()) is not None:
+        word = plain_word(token)
+        if isinstance(token, str) and word.isdigit():
             weeks = int(word)
             if not 1 <= weeks <= 52:
                 raise InvalidInput("weeks_bad")
-        elif d := (dept_of(word) or (DeptRef(name=word.lower()) if _DEPT_NAME.match(word) else None)):
+        elif d := dept_or_name(token):
             dept = d.name
         else:
             raise InvalidInput("weeks_bad")
@@ -526,11 +533,11 @@ def _stats(_sub: str, t: _Tokens) -> Stats:
 
 
 def _snooze(_sub: str, t: _Tokens) -> Snooze:
-    return Snooze(task_id=parse_task_id(t.next()))
+    return Snooze(task_id=parse_task_id(t.word()))
 
 
 def _help(_sub: str, t: _Tokens) -> Help:
-    return Help(topic=(t.next() or "").lower())
+    return Help(topic=(t.word() or "").lower())
 
 
 _SUBCOMMANDS = {
@@ -566,11 +573,3 @@ _SUBCOMMANDS = {
     "snooze": _snooze,
     "语言": _lang,
 }
-
-
-_ENTITY = re.compile(r"<[^>]*>")
-
-
-def plain_text(slack_text: str) -> str:
-    """A Slack message's text as a person reads it: mentions as @name, links as addresses, no pings."""
-    return unescape(_ENTITY.sub(lambda m: plain_word(m.group(0), False), slack_text)).strip()

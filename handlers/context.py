@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -22,7 +22,7 @@ class Profile:
 
 
 class Directory(Protocol):
-    """Looks people up on the chat platform (Slack's users.info; the console's seeded people)."""
+    """Looks people up on the chat platform (its user directory; the console's seeded people)."""
 
     def profile(self, user_id: str) -> Profile | None: ...
 
@@ -42,6 +42,13 @@ class Actor:
     is_admin: bool
 
 
+# The kind of conversation a command came from, as the adapter knows it (never guessed from ids here):
+# "direct" (one to one with the bot), "private" (a private channel or group chat: what is filed there
+# stays among its people), or "channel" (anyone may read it).
+Conversation = Literal["direct", "channel", "private"]
+CONVERSATIONS: tuple[Conversation, ...] = ("direct", "channel", "private")
+
+
 @dataclass
 class Context:
     session: Session
@@ -49,4 +56,9 @@ class Context:
     actor: Actor
     channel_id: str | None = None
     config: Config = field(default_factory=Config)
-    channel_private: bool = False  # a private channel or group DM: what is filed here stays among its people
+    conversation: Conversation = "channel"
+
+    @property
+    def channel_private(self) -> bool:
+        """What is filed here stays among its people."""
+        return self.conversation == "private"

@@ -43,7 +43,7 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
     if lead is not None:
         dept.lead_id = lead.user_id
     if cmd.channel is not None:
-        # Slack gives a channel id; the console names channels, and its ids are '#name'.
+        # A chat platform gives a channel id; the console names channels, and its ids are '#name'.
         dept.channel_id = cmd.channel.channel_id or f"#{cmd.channel.name}"
     if cmd.sla_hours is not None:
         dept.sla_hours = cmd.sla_hours

@@ -3,7 +3,13 @@ which every adapter renders privately in the speaker's language; nothing the com
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
+
+
+def new_error_id() -> str:
+    """The short id an unexpected error is logged under and shown to the person it happened to."""
+    return uuid.uuid4().hex[:8]
 
 
 class BatonError(Exception):

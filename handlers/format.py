@@ -1,13 +1,18 @@
-"""Turning texts and instants into words for a reader, in their language and time zone."""
+"""Turning texts and instants into words for a reader, in their language and time zone.
+
+The catalogue's neutral markup (`**bold**`, `` `code` ``, `[label](url)`) is turned into a platform's own by
+the `markup` function a renderer hands to `fill`; `plain_markup` is the plain-text one.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.i18n import t
+from handlers.i18n import t, template
 from handlers.results import Text
 
 _WEEKDAYS = {
@@ -24,8 +29,20 @@ def instant(dt: datetime, *, tz: ZoneInfo, locale: str) -> str:
     return f"{day} {local.day} {local:%b} {local:%H:%M}"
 
 
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+CODE = re.compile(r"`([^`\n]*)`")
+LINK = re.compile(r"\[([^\]\n]+)\]\(([^)\s]+)\)")
+
+
 def plain(value: str) -> str:
     return value
+
+
+def plain_markup(text: str) -> str:
+    """Catalogue markup as plain text: bold and code marks dropped, a link as "label (url)"."""
+    text = BOLD.sub(r"\1", text)
+    text = CODE.sub(r"\1", text)
+    return LINK.sub(r"\1 (\2)", text)
 
 
 def fill(
@@ -35,8 +52,11 @@ def fill(
     tz: ZoneInfo,
     escape: Callable[[str], str] = plain,
     when: Callable[[datetime], str] | None = None,
+    markup: Callable[[str], str] = plain,
 ) -> str:
-    """The catalogue text with its values put in: instants in the reader's zone, strings escaped."""
+    """The catalogue text with its values put in: instants in the reader's zone, strings escaped.
+
+    The template's markup is converted before the values go in, so a value is never read as markup."""
     values: dict[str, object] = {}
     for key, value in text.params.items():
         if isinstance(value, datetime):
@@ -45,7 +65,8 @@ def fill(
             values[key] = escape(value)
         else:
             values[key] = value
-    return t(locale, text.key, **values)
+    form = markup(template(locale, text.key, count=text.params.get("count")))
+    return form.format(**values) if values else form
 
 
 def hours_text(locale: str, hours: float | None) -> str:

@@ -1,6 +1,9 @@
 """Every text a person reads, in English and Simplified Chinese, in one catalogue.
 
-Texts are plain: renderers escape the parameters they fill in, so nothing a user typed can ping.
+Texts use a small neutral markup that each platform's renderer turns into its own: `**bold**`,
+`` `code` `` and `[label](url)` (each adapter's syntax module renders it; handlers.format.plain_markup
+strips it). Renderers convert the template first and escape the values they fill in, so nothing a user
+typed is read as markup or can ping.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ EN: dict[str, str] = {
     "home_empty": "Nothing here.",
     "home_more": "Show {count} more",
     "home_first": "Back to the first",
-    "home_numbers": "*This week in #{dept}:* {open} open · {overdue} overdue · "
+    "home_numbers": "**This week in #{dept}:** {open} open · {overdue} overdue · "
     "median time to acknowledge: {median}",
     "home_no_median": "no acknowledgements yet",
     "duration": "{hours} h {minutes} min",
@@ -89,8 +92,8 @@ EN: dict[str, str] = {
     "n_overdue_far": "T-{task_id}, owned by @{owner}, is three working days overdue (due {due}): {title}",
     "n_verify_reminder": "T-{task_id} has waited two working days for your verification: {title}. "
     "`/task verify {task_id}` or `/task reopen {task_id} <reason>`.",
-    "n_digest": "*Last week in #{dept}* ({start} – {end})",
-    "stats_title": "*#{dept}* ({start} – {end})",
+    "n_digest": "**Last week in #{dept}** ({start} – {end})",
+    "stats_title": "**#{dept}** ({start} – {end})",
     "stats_on_time": "Done on time: {on_time} of {due} due",
     "stats_ack": "Median time to acknowledge: {median}",
     "stats_closure": "Verified by the requester: {verified} of {done} done",
@@ -129,7 +132,7 @@ EN: dict[str, str] = {
     "standup_started": "Stand-up started: the thread is posted and everyone is asked. It closes at {close}.",
     "standup_stopped": "Stand-up stopped.",
     "standup_answered": "Thanks, your answer is in the stand-up thread.",
-    "standup_open": "*Stand-up for {day}* — reply in this thread, or use the button I sent you. "
+    "standup_open": "**Stand-up for {day}** — reply in this thread, or use the button I sent you. "
     "Closes at {close}.",
     "standup_prompt": "Stand-up in {channel}: what did you do since last time, what will you do today, "
     "and what blocks you?",
@@ -141,16 +144,16 @@ EN: dict[str, str] = {
     "f_blockers": "Blockers",
     "f_unblock_user": "Who can unblock it",
     "f_unblock_dept": "Or which department",
-    "standup_answer_post": "*@{name}*\n*Done:* {done}\n*Planned:* {planned}\n*Blockers:* {blockers}",
-    "standup_summary": "*Stand-up {day} closed:* {count} of {total} answered.",
-    "standup_summary_open": "*Stand-up {day}, open until {close}:* {count} of {total} answered so far.",
+    "standup_answer_post": "**@{name}**\n**Done:** {done}\n**Planned:** {planned}\n**Blockers:** {blockers}",
+    "standup_summary": "**Stand-up {day} closed:** {count} of {total} answered.",
+    "standup_summary_open": "**Stand-up {day}, open until {close}:** {count} of {total} answered so far.",
     "standup_answered_list": "Answered: {names}",
     "standup_missing_list": "No answer: {names}",
     "standup_away_list": "Away: {names}",
-    "standup_blockers": "*Blockers*",
+    "standup_blockers": "**Blockers**",
     "standup_blocker_line": "@{name}: {text}",
     "btn_blocker_task": "Create task",
-    "standup_help": "*Stand-ups*\n`/standup setup [#channel] at <HH:MM> [tz <zone>] [days mon-fri] "
+    "standup_help": "**Stand-ups**\n`/standup setup [#channel] at <HH:MM> [tz <zone>] [days mon-fri] "
     "[country <CC>] [close <HH:MM>]`\n"
     "`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @user until <when>`\n`/standup now` · `/standup report [<date>]` · `/standup stop`\n"
@@ -186,7 +189,7 @@ EN: dict[str, str] = {
     "hours_bad": "`{given}` are not working hours. Write them like `hours 09:00-18:00`.",
     "task_not_found": "There is no task T-{task_id}.",
     "person_unknown": "I don't know anyone called @{name}.",
-    "person_ambiguous": "More than one person is called @{name}; pick them with Slack's @-menu.",
+    "person_ambiguous": "More than one person is called @{name}; pick them from the @-menu.",
     "dept_unknown": "There is no department #{name}. See `/task dept list`.",
     "owner_or_dept_missing": "Who should do it? Name an owner (@person) or a department (#dept).",
     "owner_without_dept": "@{name} is in no department yet. Add `#dept`, or ask an admin: "
@@ -236,7 +239,7 @@ EN: dict[str, str] = {
     "list_waiting": "Done, waiting for your verification",
     "list_dept": "Open tasks of #{dept}",
     "list_all": "All open tasks",
-    "form_unavailable": "The form needs Slack. Here, type `/task new <title> @owner [due:<when>]`.",
+    "form_unavailable": "The form needs a chat app. Here, type `/task new <title> @owner [due:<when>]`.",
     # direct messages
     "n_assigned": "@{actor} asked you to do T-{task_id}: {title}",
     "n_unassigned": "@{actor} moved T-{task_id} to someone else: {title}",
@@ -300,7 +303,7 @@ EN: dict[str, str] = {
     "ev_watch": "started watching",
     "ev_depends": "made it wait for",
     "help": (
-        "*Baton — tasks between departments*\n"
+        "**Baton — tasks between departments**\n"
         "`/task new <title> @owner [#dept] [due:<when>] [!urgent|!high|!normal|!low]` file a task\n"
         "`/task list [mine|requested|overdue|waiting|dept <name>|all]` list tasks\n"
         "`/task show <id>` the card and its history\n"
@@ -356,7 +359,7 @@ ZH: dict[str, str] = {
     "standup_started": "站会已开始：已发布讨论串并通知所有人。{close} 结束。",
     "standup_stopped": "站会已停止。",
     "standup_answered": "谢谢，你的回答已发到站会讨论串。",
-    "standup_open": "*{day} 站会* —— 请在此讨论串回复，或使用我私信给你的按钮。{close} 结束。",
+    "standup_open": "**{day} 站会** —— 请在此讨论串回复，或使用我私信给你的按钮。{close} 结束。",
     "standup_prompt": "{channel} 的站会：上次以来做了什么，今天计划做什么，有什么阻碍？",
     "standup_prompt_console": "回答：`/standup answer 已完成 | 计划 | 阻碍 @谁 或 #部门`。",
     "btn_standup_answer": "回答",
@@ -366,17 +369,18 @@ ZH: dict[str, str] = {
     "f_blockers": "阻碍",
     "f_unblock_user": "谁能解决",
     "f_unblock_dept": "或哪个部门",
-    "standup_answer_post": "*@{name}*\n*已完成：* {done}\n*计划：* {planned}\n*阻碍：* {blockers}",
-    "standup_summary": "*{day} 站会结束：* {total} 人中 {count} 人已回答。",
-    "standup_summary_open": "*{day} 站会进行中（{close} 结束）：* {total} 人中已有 {count} 人回答。",
+    "standup_answer_post": "**@{name}**\n**已完成：** {done}\n**计划：** {planned}\n**阻碍：** {blockers}",
+    "standup_summary": "**{day} 站会结束：** {total} 人中 {count} 人已回答。",
+    "standup_summary_open": "**{day} 站会进行中（{close} 结束）：** {total} 人中已有 {count} 人回答。",
     "standup_answered_list": "已回答：{names}",
     "standup_missing_list": "未回答：{names}",
     "standup_away_list": "请假：{names}",
-    "standup_blockers": "*阻碍*",
+    "standup_blockers": "**阻碍**",
     "standup_blocker_line": "@{name}：{text}",
     "btn_blocker_task": "创建任务",
-    "standup_help": "*站会*\n`/standup setup [#频道] at <HH:MM> [tz <时区>] [days mon-fri] [country <国家>] "
-    "[close <HH:MM>]`\n`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
+    "standup_help": "**站会**\n`/standup setup [#频道] at <HH:MM> [tz <时区>] [days mon-fri] "
+    "[country <国家>] [close <HH:MM>]`\n"
+    "`/standup add @a @b` · `/standup remove @a` · `/standup join` · `/standup leave`\n"
     "`/standup away @用户 until <时间>`\n`/standup now` · `/standup report [<日期>]` · `/standup stop`\n"
     "`/standup answer 已完成 | 计划 | 阻碍` · `/standup help`",
     "snoozed_ok": "T-{task_id} 的提醒暂缓到 {until}。",
@@ -406,8 +410,8 @@ ZH: dict[str, str] = {
     "n_overdue_far": "@{owner} 负责的 T-{task_id} 已逾期三个工作日（截止 {due}）：{title}",
     "n_verify_reminder": "T-{task_id} 已等你验收两个工作日：{title}。"
     "`/task verify {task_id}` 或 `/task reopen {task_id} <原因>`。",
-    "n_digest": "*#{dept} 上周回顾*（{start} – {end}）",
-    "stats_title": "*#{dept}*（{start} – {end}）",
+    "n_digest": "**#{dept} 上周回顾**（{start} – {end}）",
+    "stats_title": "**#{dept}**（{start} – {end}）",
     "stats_on_time": "按时完成：{due} 个到期任务中 {on_time} 个",
     "stats_ack": "确认时间中位数：{median}",
     "stats_closure": "提出人已验收：{done} 个完成任务中 {verified} 个",
@@ -462,7 +466,7 @@ ZH: dict[str, str] = {
     "home_empty": "这里没有任务。",
     "home_more": "再显示 {count} 个",
     "home_first": "回到开头",
-    "home_numbers": "*#{dept} 本周：* 未完成 {open} · 逾期 {overdue} · 确认时间中位数：{median}",
+    "home_numbers": "**#{dept} 本周：** 未完成 {open} · 逾期 {overdue} · 确认时间中位数：{median}",
     "home_no_median": "暂无确认记录",
     "duration": "{hours} 小时 {minutes} 分钟",
     "list_next": "下 {count} 个",
@@ -494,7 +498,7 @@ ZH: dict[str, str] = {
     "hours_bad": "`{given}` 不是有效的工作时间。请写成 `hours 09:00-18:00`。",
     "task_not_found": "没有任务 T-{task_id}。",
     "person_unknown": "我不认识 @{name}。",
-    "person_ambiguous": "有不止一个人叫 @{name}，请用 Slack 的 @ 菜单选择。",
+    "person_ambiguous": "有不止一个人叫 @{name}，请用 @ 菜单选择。",
     "dept_unknown": "没有部门 #{name}。见 `/task dept list`。",
     "owner_or_dept_missing": "谁来做？请指定负责人（@某人）或部门（#部门）。",
     "owner_without_dept": "@{name} 还不属于任何部门。"
@@ -543,7 +547,7 @@ ZH: dict[str, str] = {
     "list_waiting": "已完成、等待我验收的任务",
     "list_dept": "#{dept} 的未完成任务",
     "list_all": "所有未完成任务",
-    "form_unavailable": "表单需要在 Slack 中使用。这里请输入 `/task new <标题> @负责人 [due:<时间>]`。",
+    "form_unavailable": "表单需要在聊天应用中使用。这里请输入 `/task new <标题> @负责人 [due:<时间>]`。",
     "n_assigned": "@{actor} 请你处理 T-{task_id}：{title}",
     "n_unassigned": "@{actor} 已把 T-{task_id} 转给他人：{title}",
     "n_reassigned": "T-{task_id} 现在由 @{owner} 负责：{title}",
@@ -605,7 +609,7 @@ ZH: dict[str, str] = {
     "ev_watch": "开始关注",
     "ev_depends": "设置依赖",
     "help": (
-        "*Baton — 跨部门任务*\n"
+        "**Baton — 跨部门任务**\n"
         "`/task new <标题> @负责人 [#部门] [due:<时间>] [!urgent|!high|!normal|!low]` 创建任务\n"
         "`/task list [mine|requested|overdue|waiting|dept <名称>|all]` 查看任务列表\n"
         "`/task show <编号>` 任务卡片及历史\n"
@@ -676,13 +680,18 @@ ONE = {
 }
 
 
-def locale_of(slack_locale: str | None) -> str:
-    """Slack's `zh-CN`, `zh-TW`, `en-US`… to one of ours."""
-    return "zh" if (slack_locale or "").lower().startswith("zh") else "en"
+def locale_of(platform_locale: str | None) -> str:
+    """A chat platform's `zh-CN`, `zh-TW`, `en-US`… to one of ours."""
+    return "zh" if (platform_locale or "").lower().startswith("zh") else "en"
+
+
+def template(locale: str, key: str, *, count: object = None) -> str:
+    """The text before its values go in: in the reader's language, singular where the count is one."""
+    table = CATALOGUE.get(locale, EN)
+    one = ONE.get(locale if locale in CATALOGUE else "en", {})
+    return (one.get(key) if count == 1 else None) or table.get(key) or EN[key]
 
 
 def t(locale: str, key: str, **params: Any) -> str:
-    table = CATALOGUE.get(locale, EN)
-    one = ONE.get(locale if locale in CATALOGUE else "en", {})
-    template = (one.get(key) if params.get("count") == 1 else None) or table.get(key) or EN[key]
-    return template.format(**params) if params else template
+    text = template(locale, key, count=params.get("count"))
+    return text.format(**params) if params else text

@@ -53,17 +53,6 @@ def refresh_sent(engine: Engine, *, channel: str, ts: str, clock: Clock) -> bool
         return True
 
 
-def record_thread_reply(
-    engine: Engine, *, channel_id: str, thread_ts: str, user_id: str, text: str, clock: Clock
-) -> bool:
-    from handlers.standups import thread_reply
-
-    with unit_of_work(engine) as session:
-        return thread_reply(
-            session, channel_id=channel_id, thread_ts=thread_ts, user_id=user_id, text=text, now=clock()
-        )
-
-
 def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[str, str | None] | None:
     from handlers.standups import blocker_prefill
 
@@ -72,6 +61,6 @@ def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[st
 
 
 def first_time(engine: Engine, *, key: str, clock: Clock) -> bool:
-    """Has this Slack delivery (an event id, a form submission) not been handled yet?"""
+    """Has this delivery from a chat platform (an event id, a form submission) not been handled yet?"""
     with unit_of_work(engine) as session:
         return deliveries.first_delivery(session=session, key=key, now=clock())

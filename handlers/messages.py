@@ -359,11 +359,11 @@ class Composer:
 
             def opened(landed: Landed | None) -> None:
                 if landed is not None:
-                    run.thread_ts = landed.message_id
+                    run.thread = landed.message_id
 
             body = StandupOpening(run.day, closing_time(standup, run))
             return Composed(self.out(Where(row.recipient), reader, body, {}), opened)
-        if not run.thread_ts:
+        if not run.thread:
             raise RetryLater("the stand-up thread is not posted yet", retry_after=5)
         if row.event == "standup_summary":
             summary = standup_summary(self.session, run)
@@ -374,14 +374,14 @@ class Composer:
                 *(b.user_id for b in summary.blockers),
             ]
             names = people_store.member_names(session=self.session, user_ids=people)
-            where = Where(row.recipient, thread=run.thread_ts, broadcast=True)
+            where = Where(row.recipient, thread=run.thread, broadcast=True)
             return Composed(self.out(where, reader, StandupSummaryPost(summary), names))
         user_id = json.loads(row.data or "{}").get("user_id")
         answer = self.session.get(StandupAnswer, (run.id, user_id))
         if answer is None:
             raise Skip()
         names = people_store.member_names(session=self.session, user_ids=[answer.user_id])
-        where = Where(row.recipient, thread=run.thread_ts, update=answer.posted_ts)
+        where = Where(row.recipient, thread=run.thread, update=answer.posted_ts)
         body = StandupAnswerPost(
             answer.user_id,
             answer.done,

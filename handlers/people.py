@@ -15,7 +15,7 @@ from storage import people as people_store
 from storage.models import Department, Member
 
 PROFILE_MAX_AGE = timedelta(hours=24)
-PROFILE_RETRY = timedelta(minutes=10)  # after a failed lookup: not on every request while Slack is down
+PROFILE_RETRY = timedelta(minutes=10)  # after a failed lookup: not on every request while it is down
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
@@ -73,14 +73,14 @@ def actor_for(
 
 
 def reader_locale(member: Member | None) -> str:
-    """The language to write to someone in: their `/task lang` choice, else their Slack locale."""
+    """The language to write to someone in: their `/task lang` choice, else their chat locale."""
     if member is None:
         return "en"
     return member.locale_override or locale_of(member.locale)
 
 
 def person(session: Session, ref: PersonRef) -> Member:
-    """A mention names a real Slack user (created on first sight); a bare @name must be known."""
+    """A mention names a real chat user (created on first sight); a bare @name must be known."""
     if ref.user_id:
         row = people_store.member(session=session, user_id=ref.user_id)
         if row is None:

@@ -75,4 +75,4 @@ def refresh_card(ctx: Context, task: Task) -> None:
 
 
 def has_public_card(task: Task) -> bool:
-    return bool(task.source_channel) and not (task.source_channel or "").startswith("D")
+    return bool(task.source_channel)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
 from handlers.clock import Clock
-from handlers.commands import TaskCommand, parse_task_command
-from handlers.context import Actor, Config, Context, Directory
+from handlers.commands import TaskCommand, Token, parse_task_command
+from handlers.context import Actor, Config, Context, Conversation, Directory
 from handlers.dispatch import handle
 from handlers.errors import BatonError
-from handlers.people import actor_for
+from handlers.people import actor_for, reader_locale
 from handlers.results import Reply, Text
 from handlers.standup_commands import StandupCommand, parse_standup_command
+from storage import people as people_store
 from storage.db import unit_of_work
 
 
@@ -55,15 +55,25 @@ def refused(refusal: BatonError, actor: Actor) -> Outcome:
     return Outcome(reply=Reply(kind="error", text=Text(refusal.key, refusal.params)), actor=actor, ok=False)
 
 
+@dataclass(frozen=True)
+class Here:
+    """Where a command was given: the conversation's id and kind, as the adapter knows them."""
+
+    channel_id: str | None = None
+    conversation: Conversation = "channel"
+
+
+NOWHERE = Here()  # a press on the home tab, a form without a channel: nowhere in particular
+
+
 def run_command(
     engine: Engine,
     *,
     command: TaskCommand | StandupCommand,
     actor: Actor,
-    channel_id: str | None,
+    here: Here,
     config: Config,
     clock: Clock,
-    channel_private: bool = False,
 ) -> Outcome:
     """Handle a typed command (typed, pressed or submitted) in one transaction; a refusal changes nothing."""
     try:
@@ -72,9 +82,9 @@ def run_command(
                 session=session,
                 now=clock(),
                 actor=actor,
-                channel_id=channel_id,
+                channel_id=here.channel_id,
                 config=config,
-                channel_private=channel_private,
+                conversation=here.conversation,
             )
             reply = handle(ctx, command)
         return Outcome(reply=reply, actor=actor, ok=True)
@@ -82,37 +92,57 @@ def run_command(
         return refused(refusal, actor)
 
 
-def run_text(
-    engine: Engine,
-    *,
-    text: str,
-    actor: Actor,
-    channel_id: str | None,
-    escaped: bool,
-    config: Config,
-    clock: Clock,
-    channel_private: bool = False,
-    parse: Callable[..., TaskCommand | StandupCommand] = parse_task_command,
-) -> Outcome:
-    """Parse and handle what followed a slash command (`/task` by default; `parse` picks another)."""
-    try:
-        command = parse(text, escaped=escaped)
-    except BatonError as refusal:
-        return refused(refusal, actor)
-    return run_command(
-        engine,
-        command=command,
-        actor=actor,
-        channel_id=channel_id,
-        config=config,
-        clock=clock,
-        channel_private=channel_private,
-    )
+Parser = Callable[[str | Sequence[Token]], TaskCommand | StandupCommand]
 
 
-def run_task_text(engine: Engine, **kwargs: Any) -> Outcome:
-    return run_text(engine, parse=parse_task_command, **kwargs)
+@dataclass(frozen=True)
+class Runner:
+    """Run this command as this person, here: the one door every adapter (listener, console) goes through.
 
+    `text` is plain text, or the neutral tokens the adapter made of its platform's syntax."""
 
-def run_standup_text(engine: Engine, **kwargs: Any) -> Outcome:
-    return run_text(engine, parse=parse_standup_command, **kwargs)
+    engine: Engine
+    config: Config
+    clock: Clock
+    directory: Directory | None = None
+
+    def identify(self, user_id: str, name: str | None = None) -> Actor:
+        return identify(
+            self.engine,
+            user_id=user_id,
+            user_name=name,
+            directory=self.directory,
+            config=self.config,
+            clock=self.clock,
+        )
+
+    def locale_of(self, user_id: str) -> str:
+        """The language to write to someone in, from what is stored (no lookup on the platform)."""
+        with unit_of_work(self.engine) as session:
+            return reader_locale(people_store.member(session=session, user_id=user_id))
+
+    def run(self, actor: Actor, command: TaskCommand | StandupCommand, here: Here = NOWHERE) -> Outcome:
+        return run_command(
+            self.engine, command=command, actor=actor, here=here, config=self.config, clock=self.clock
+        )
+
+    def run_text(
+        self,
+        actor: Actor,
+        text: str | Sequence[Token],
+        here: Here = NOWHERE,
+        *,
+        parse: Parser = parse_task_command,
+    ) -> Outcome:
+        """Parse and handle what followed a slash command (`/task` by default; `parse` picks another)."""
+        try:
+            command = parse(text)
+        except BatonError as refusal:
+            return refused(refusal, actor)
+        return self.run(actor, command, here)
+
+    def task(self, actor: Actor, text: str | Sequence[Token], here: Here = NOWHERE) -> Outcome:
+        return self.run_text(actor, text, here, parse=parse_task_command)
+
+    def standup(self, actor: Actor, text: str | Sequence[Token], here: Here = NOWHERE) -> Outcome:
+        return self.run_text(actor, text, here, parse=parse_standup_command)

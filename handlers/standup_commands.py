@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from handlers.commands import (
     DeptRef,
     PersonRef,
+    Token,
     _Tokens,
     dept_of,
     person_of,
@@ -130,13 +132,14 @@ STANDUP_SUBCOMMANDS = (
 )
 
 
-def parse_standup_command(text: str, *, escaped: bool) -> StandupCommand:
-    t = _Tokens(tokenize(text), escaped)
-    sub = (t.next() or "").lower()
+def parse_standup_command(text: str | Sequence[Token]) -> StandupCommand:
+    """Parse what followed `/standup`: plain text, or an adapter's neutral tokens (handlers.commands)."""
+    t = _Tokens(tokenize(text))
+    sub = (t.word() or "").lower()
     if sub in ("", "help", "帮助"):
         return StandupHelp()
     if sub not in STANDUP_SUBCOMMANDS:
-        raise InvalidInput("standup_unknown", given=plain_word(sub, escaped)[:40])
+        raise InvalidInput("standup_unknown", given=sub[:40])
     if sub == "setup":
         return _setup(t)
     if sub in ("add", "remove"):
@@ -152,11 +155,10 @@ def parse_standup_command(text: str, *, escaped: bool) -> StandupCommand:
     if sub in ("join", "leave"):
         return StandupPeople(action=sub)
     if sub == "away":
-        word = t.next()
-        person = person_of(word) if word else None
+        person = person_of(t.next())
         if person is None:
             raise InvalidInput("person_missing", usage="/standup away @user until <when>")
-        if (t.next() or "").lower() not in ("until", "到"):
+        if (t.word() or "").lower() not in ("until", "到"):
             raise InvalidInput("standup_away_usage")
         until = strip_quotes(t.rest_text())
         if not until:
@@ -171,7 +173,7 @@ def parse_standup_command(text: str, *, escaped: bool) -> StandupCommand:
         return StandupStop()
     if sub == "answer":
         return answer_of(t.rest_text())
-    raise InvalidInput("standup_unknown", given=plain_word(sub, escaped)[:40])
+    raise InvalidInput("standup_unknown", given=sub[:40])
 
 
 def answer_of(text: str) -> StandupAnswerText:
@@ -199,14 +201,14 @@ def answer_of(text: str) -> StandupAnswerText:
 def _setup(t: _Tokens) -> StandupSetup:
     channel: DeptRef | None = None
     values: dict[str, str] = {}
-    while (word := t.next()) is not None:
-        key = word.lower()
-        if channel is None and not values and (ref := dept_of(word)):
+    while (token := t.next()) is not None:
+        key = plain_word(token).lower()
+        if channel is None and not values and (ref := dept_of(token)):
             channel = ref
             continue
         if key not in ("at", "tz", "days", "country", "close"):
             raise InvalidInput("standup_setup_usage")
-        value = t.next()
+        value = t.word()
         if value is None:
             raise InvalidInput("standup_setup_usage")
         values[key] = value

@@ -25,7 +25,7 @@ from handlers.standup_commands import (
     StandupStop,
 )
 from handlers.worktime import WorkCalendar, supported_country
-from storage import outbox
+from storage import outbox, standup_replies
 from storage import people as people_store
 from storage import standups as standup_store
 from storage.models import Standup, StandupAnswer, StandupParticipant, StandupRun
@@ -43,10 +43,10 @@ class Blocker:
 
 
 def names_department(text: str, dept: str) -> bool:
-    """Whether a blocker's own words already name the department (`#qa`, or a channel link to it), so
-    the line does not name it twice."""
+    """Whether a blocker's own words already name the department (`#qa`; an adapter turns a channel link
+    into that), so the line does not name it twice."""
     name = re.escape(dept)
-    return re.search(rf"(?<![\w-])#{name}(?![\w-])|\|{name}>", text, re.IGNORECASE) is not None
+    return re.search(rf"(?:^|[^\w-])#{name}(?![\w-])", text, re.IGNORECASE) is not None
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,8 @@ def answer(ctx: Context, cmd: StandupAnswerText) -> Reply:
     row = ctx.session.get(StandupAnswer, (run.id, ctx.actor.user_id))
     if row is None:
         row = StandupAnswer(run_id=run.id, user_id=ctx.actor.user_id, answered_at=ctx.now)
+    # Answered by form or command: this answer replaces what the person wrote in the thread.
+    standup_replies.drop_replies(ctx.session, run_id=run.id, user_id=ctx.actor.user_id)
     row.done, row.planned, row.blockers = cmd.done, cmd.planned, cmd.blockers
     row.unblock_user, row.unblock_dept, row.answered_at = unblock_user, cmd.unblock_dept, ctx.now
     ctx.session.add(row)
@@ -278,24 +280,6 @@ def _run_for_answer(ctx: Context, run_id: int | None) -> StandupRun:
     if not runs:
         raise NotFound("standup_no_run")
     return runs[0]
-
-
-def thread_reply(
-    session: Session, *, channel_id: str, thread_ts: str, user_id: str, text: str, now: datetime
-) -> bool:
-    """A plain reply in today's thread counts as an answer (the text stays where it was written)."""
-    standup = standup_in(session, channel_id)
-    if standup is None:
-        return False
-    assert standup.id is not None
-    run = standup_store.run_in_thread(session=session, standup_id=standup.id, thread_ts=thread_ts)
-    if run is None or run.closed or run.id is None:
-        return False
-    if session.get(StandupParticipant, (standup.id, user_id)) is None:
-        return False
-    if session.get(StandupAnswer, (run.id, user_id)) is None:
-        session.add(StandupAnswer(run_id=run.id, user_id=user_id, done=text[:3000], answered_at=now))
-    return True
 
 
 def report(ctx: Context, cmd: StandupReport) -> Reply:

@@ -44,7 +44,7 @@ from storage import people as people_store
 from storage import tasks as task_store
 from storage.models import Department, Task, TaskDependency, TaskWatcher
 
-LIST_LIMIT = 40  # one page; Slack messages hold at most 50 blocks
+LIST_LIMIT = 40  # one page; a chat message holds only so many blocks (50)
 
 
 # ---- looking up and permissions -------------------------------------------------------------
@@ -126,7 +126,8 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         accountable_id=dept.lead_id,
         owning_department_id=dept.id,
         due_at=due,
-        source_channel=ctx.channel_id,
+        # A task filed in a direct conversation with the bot has no public card: the reply carries it.
+        source_channel=ctx.channel_id if ctx.conversation != "direct" else None,
         source_link=cmd.source_link,
         created_at=ctx.now,
         updated_at=ctx.now,

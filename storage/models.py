@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.recheck_marks import recheck_instant
@@ -184,7 +184,8 @@ class StandupRun(SQLModel, table=True):
     day: str = Field(max_length=10)  # local date, ISO
     opens_at: datetime = Field(sa_column=_instant(nullable=False))
     closes_at: datetime = Field(sa_column=_instant(nullable=False))
-    thread_ts: str | None = Field(default=None, max_length=32)
+    # The day's post: the thread answers go under (the column keeps its first name).
+    thread: str | None = Field(default=None, sa_column=Column("thread_ts", String(32), nullable=True))
     closed: bool = Field(default=False)
 
 
@@ -198,6 +199,17 @@ class StandupAnswer(SQLModel, table=True):
     unblock_dept: str | None = Field(default=None, max_length=80)
     answered_at: datetime = Field(sa_column=_instant(nullable=False))
     posted_ts: str | None = Field(default=None, max_length=32)  # the answer's message in the thread
+
+
+class StandupReply(SQLModel, table=True):
+    """A message a participant wrote in the day's thread. Their answer is their replies gathered; an edit or
+    a deletion on the platform changes it. Answering by form or command replaces them (and drops these)."""
+
+    run_id: int = Field(foreign_key="standuprun.id", primary_key=True)
+    message_id: str = Field(primary_key=True, max_length=64)  # the platform's id of the message in its thread
+    user_id: str = Field(max_length=32, index=True)
+    text: str = Field(default="", max_length=4000)
+    written_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
 class ProcessedEvent(SQLModel, table=True):

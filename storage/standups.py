@@ -38,11 +38,6 @@ def latest_run(*, session: Session, standup_id: int) -> StandupRun | None:
     return session.exec(stmt.order_by(col(StandupRun.opens_at).desc())).first()
 
 
-def run_in_thread(*, session: Session, standup_id: int, thread_ts: str) -> StandupRun | None:
-    stmt = select(StandupRun).where(StandupRun.standup_id == standup_id, StandupRun.thread_ts == thread_ts)
-    return session.exec(stmt).first()
-
-
 def open_runs_for(*, session: Session, user_id: str) -> Sequence[StandupRun]:
     """Runs still open in stand-ups the person takes part in, latest first."""
     stmt = (

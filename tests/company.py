@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from handlers.clock import FixedClock
 from handlers.context import Config
-from handlers.runner import Outcome, identify, run_task_text
+from handlers.runner import Here, Outcome, Runner
 from storage.db import unit_of_work
 from storage.models import (
     Department,
@@ -71,18 +71,8 @@ class Driver:
         self.channel = channel
 
     def __call__(self, who: str, text: str) -> Outcome:
-        actor = identify(
-            self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=self.clock
-        )
-        return run_task_text(
-            self.engine,
-            text=text,
-            actor=actor,
-            channel_id=self.channel,
-            escaped=False,
-            config=CONFIG,
-            clock=self.clock,
-        )
+        runner = Runner(self.engine, CONFIG, self.clock)
+        return runner.task(runner.identify(uid(who), who), text, Here(channel_id=self.channel))
 
     def ok(self, who: str, text: str) -> Outcome:
         outcome = self(who, text)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from handlers.clock import FixedClock
 from handlers.context import Config
 from handlers.outgoing import Digest, Landed, Outgoing
-from handlers.runner import identify, run_standup_text, run_task_text
+from handlers.runner import Here, Runner
 from scheduler.delivery import DeliveryWorker
 from scheduler.sweep import sweep
 from storage.db import unit_of_work
@@ -149,20 +149,11 @@ class Company:
 
     def act(self, who: str, text: str) -> None:
         """`/task …` in #general, or `/standup …` in a stand-up channel, written "C_X: /standup …"."""
-        actor = identify(
-            self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=self.clock
-        )
+        runner = Runner(self.engine, CONFIG, self.clock)
+        actor = runner.identify(uid(who), who)
         channel, _, command = text.partition(": ") if text.startswith("C_") else ("C_GENERAL", "", text)
-        run = run_standup_text if command.startswith("/standup ") else run_task_text
-        outcome = run(
-            self.engine,
-            text=command.removeprefix("/standup "),
-            actor=actor,
-            channel_id=channel,
-            escaped=False,
-            config=CONFIG,
-            clock=self.clock,
-        )
+        run = runner.standup if command.startswith("/standup ") else runner.task
+        outcome = run(actor, command.removeprefix("/standup "), Here(channel_id=channel))
         assert outcome.ok, (who, text, outcome.reply.text)
 
     def run(self, start: datetime, end: datetime, script: dict[datetime, list[tuple[str, str]]]) -> None:

@@ -109,3 +109,27 @@ def test_nothing_below_bot_imports_bot_or_a_chat_platform() -> None:
     assert still == sorted(IMPORTS_BOT_FOR_NOW), (
         "scheduler/ no longer imports bot/: empty IMPORTS_BOT_FOR_NOW"
     )
+
+
+SYNTAX_PENDING: set[str] = set()
+PLATFORM_SYNTAX = ("<@", "<#", "<!", "thread_ts", "&lt;", "Slack")
+
+
+def platform_syntax_in(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return [s for s in PLATFORM_SYNTAX if s in text]
+
+
+def test_handlers_hold_no_chat_platform_syntax_or_words() -> None:
+    offenders = {
+        f.name: found
+        for f in sorted((ROOT / "handlers").rglob("*.py"))
+        if f.name not in SYNTAX_PENDING and (found := platform_syntax_in(f))
+    }
+    assert offenders == {}
+
+
+def test_the_syntax_check_itself_catches_a_mention(tmp_path: Path) -> None:
+    sample = tmp_path / "bad.py"
+    sample.write_text('MENTION = "<@U1>"  # from Slack\n')
+    assert platform_syntax_in(sample) == ["<@", "Slack"]

@@ -304,21 +304,13 @@ def test_due_dates_are_read_in_the_speakers_time_zone(bot: Driver) -> None:
 
 def test_text_that_could_ping_is_stored_as_plain_words(engine: Engine, clock: FixedClock) -> None:
     seed(engine, clock)
+    from bot.slack.syntax import words
     from handlers.context import Config
-    from handlers.runner import identify, run_task_text
+    from handlers.runner import Here, Runner
 
-    actor = identify(
-        engine, user_id=uid("alice"), user_name="alice", directory=None, config=Config(), clock=clock
-    )
-    outcome = run_task_text(
-        engine,
-        text="new Tell <!channel> and &lt;@U999&gt; about R&amp;D <@U_PETE|pete>",
-        actor=actor,
-        channel_id="C1",
-        escaped=True,
-        config=Config(),
-        clock=clock,
-    )
+    runner = Runner(engine, Config(), clock)
+    text = "new Tell <!channel> and &lt;@U999&gt; about R&amp;D <@U_PETE|pete>"
+    outcome = runner.task(runner.identify(uid("alice"), "alice"), words(text), Here(channel_id="C1"))
     assert outcome.ok
     assert Driver(engine, clock).task(1).title == "Tell @channel and <@U999> about R&D"
     assert counts(engine)["Task"] == 1
@@ -327,24 +319,15 @@ def test_text_that_could_ping_is_stored_as_plain_words(engine: Engine, clock: Fi
 def test_tasks_filed_in_a_private_channel_stay_among_the_people_involved(
     engine: Engine, clock: FixedClock
 ) -> None:
-    from handlers.runner import identify, run_task_text
+    from handlers.runner import Here, Runner
     from tests.company import CONFIG
 
     seed(engine, clock)
     bot = Driver(engine, clock)
-    actor = identify(
-        engine, user_id=uid("alice"), user_name="alice", directory=None, config=CONFIG, clock=clock
-    )
-    outcome = run_task_text(
-        engine,
-        text="new Salary review for @paul #production",
-        actor=actor,
-        channel_id="G1",
-        escaped=False,
-        config=CONFIG,
-        clock=clock,
-        channel_private=True,
-    )
+    runner = Runner(engine, CONFIG, clock)
+    actor = runner.identify(uid("alice"), "alice")
+    text = "new Salary review for @paul #production"
+    outcome = runner.task(actor, text, Here(channel_id="G1", conversation="private"))
     assert outcome.ok and bot.task(1).private
     bot.ok("alice", "new Public one @pete")
 

@@ -16,7 +16,7 @@ from bot.slack.sender import SlackSender
 from handlers.clock import FixedClock
 from handlers.outgoing import Card, Digest, Landed, Notice, Outgoing, StandupOpening, StandupPrompt
 from handlers.ports import Sender
-from handlers.runner import identify, run_standup_text
+from handlers.runner import Here, Runner
 from scheduler.delivery import DeliveryWorker
 from scheduler.sweep import sweep
 from storage import migrate
@@ -41,10 +41,8 @@ class Tee:
 
 
 def standup(engine: Engine, clock: FixedClock, who: str, text: str) -> None:
-    actor = identify(engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=clock)
-    outcome = run_standup_text(
-        engine, text=text, actor=actor, channel_id="C_SALES", escaped=False, config=CONFIG, clock=clock
-    )
+    runner = Runner(engine, CONFIG, clock)
+    outcome = runner.standup(runner.identify(uid(who), who), text, Here(channel_id="C_SALES"))
     assert outcome.ok, outcome.reply.text
 
 

@@ -88,7 +88,7 @@ def test_slash_task_alone_opens_the_new_task_form(live: LiveBaton, fake_slack: F
         blocks
     )
     assert [o["value"] for o in blocks["dept"]["element"]["options"]] == ["production", "sales"]
-    assert json.loads(form["private_metadata"]) == {"channel": "C_GENERAL", "private": False}
+    assert json.loads(form["private_metadata"]) == {"channel": "C_GENERAL", "conversation": "channel"}
 
 
 def test_the_form_files_a_task_exactly_as_the_command_does(live: LiveBaton, fake_slack: FakeSlack) -> None:
@@ -250,7 +250,8 @@ def test_the_message_shortcut_fills_the_form_and_links_the_message(
     assert blocks["title"]["element"]["initial_value"] == "Seals leaking on #floor line 3 & 4, cc @sam @here"
     assert blocks["details"]["element"]["initial_value"].endswith("Photos in thread")
     link = "https://acme.slack.com/archives/C_FLOOR/p1700000000123456"
-    assert json.loads(form["private_metadata"]) == {"channel": "C_FLOOR", "link": link, "private": False}
+    meta = {"channel": "C_FLOOR", "link": link, "conversation": "channel"}
+    assert json.loads(form["private_metadata"]) == meta
     live.interact(view_submission("U_ALICE", form, {"title": "Seals leaking on line 3", "owner": "U_PAUL"}))
     assert task(live).source_link == link
     card = eventually(

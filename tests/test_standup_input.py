@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from bot.slack.standup_render import summary_payload
 from handlers.clock import FixedClock
 from handlers.format import fill
-from handlers.runner import Outcome, identify, run_standup_text
+from handlers.runner import Here, Outcome, Runner
 from storage.models import StandupParticipant, StandupRun
 from tests.company import CONFIG, Driver, seed, uid
 
@@ -23,18 +23,8 @@ class StandupDriver(Driver):
     """Types `/standup …` in #production's channel."""
 
     def __call__(self, who: str, text: str) -> Outcome:
-        actor = identify(
-            self.engine, user_id=uid(who), user_name=who, directory=None, config=CONFIG, clock=self.clock
-        )
-        return run_standup_text(
-            self.engine,
-            text=text,
-            actor=actor,
-            channel_id=self.channel,
-            escaped=False,
-            config=CONFIG,
-            clock=self.clock,
-        )
+        runner = Runner(self.engine, CONFIG, self.clock)
+        return runner.standup(runner.identify(uid(who), who), text, Here(channel_id=self.channel))
 
 
 @pytest.fixture

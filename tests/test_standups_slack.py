@@ -105,7 +105,7 @@ def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) ->
     thread_ts = posted.params["thread_ts"]
     with Session(live.baton.engine) as session:
         run = session.exec(select(StandupRun)).one()
-        assert run.thread_ts == thread_ts  # the answer went under the thread parent the bot posted
+        assert run.thread == thread_ts  # the answer went under the thread parent the bot posted
     assert parent.params["channel"] == "C_PROD"
 
     # pete answers with a plain reply in the thread: it counts.

@@ -63,11 +63,11 @@ def test_standup_help_lists_every_subcommand_the_parser_knows(catalogue: dict[st
 def test_the_standup_table_is_what_the_parser_knows() -> None:
     for sub in STANDUP_SUBCOMMANDS:
         try:
-            parse_standup_command(sub, escaped=False)
+            parse_standup_command(sub)
         except BatonError as err:
             assert err.key != "standup_unknown", sub
     with pytest.raises(BatonError) as err:
-        parse_standup_command("frobnicate", escaped=False)
+        parse_standup_command("frobnicate")
     assert err.value.key == "standup_unknown"
 
 
@@ -85,7 +85,7 @@ def test_english_counts_one_and_many_and_chinese_reads_naturally() -> None:
 
 def test_reopen_without_a_reason_shows_the_usage_with_that_tasks_id() -> None:
     with pytest.raises(BatonError) as err:
-        parse_task_command("reopen 7", escaped=False)
+        parse_task_command("reopen 7")
     assert t("en", err.value.key, **err.value.params) == "Say why: `/task reopen T-7 <reason>`."
     assert "`/task reopen T-7 <原因>`" in t("zh", err.value.key, **err.value.params)
 

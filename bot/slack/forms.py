@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.render import clip, escape
-from handlers.i18n import t
+from bot.slack.syntax import t
 from handlers.results import DeptView
 
 PRIORITIES = ("urgent", "high", "normal", "low")

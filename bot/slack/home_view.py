@@ -22,8 +22,8 @@ from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.render import SECTION_LIMIT, actions_block, clip, escape, task_line
+from bot.slack.syntax import t
 from handlers.home import SECTION_SIZE, Home, Section
-from handlers.i18n import t
 
 MAX_BLOCKS = 100
 

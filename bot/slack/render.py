@@ -26,8 +26,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack import ids
+from bot.slack.syntax import escape, mrkdwn, t
 from handlers.format import fill, instant, stats_lines
-from handlers.i18n import t
 from handlers.outgoing import Digest
 from handlers.results import DeptView, Reply, TaskView, Text
 
@@ -43,10 +43,6 @@ PRIORITY_ICON = {
 }
 
 
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -58,7 +54,9 @@ def slack_date(dt: datetime, tz: ZoneInfo, locale: str) -> str:
 
 
 def text_of(text: Text, locale: str, tz: ZoneInfo) -> str:
-    return fill(text, locale=locale, tz=tz, escape=escape, when=lambda dt: slack_date(dt, tz, locale))
+    return fill(
+        text, locale=locale, tz=tz, escape=escape, when=lambda dt: slack_date(dt, tz, locale), markup=mrkdwn
+    )
 
 
 def _mention(user_id: str) -> str:

@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.render import SECTION_LIMIT, clip, escape, payload
-from handlers.i18n import t
+from bot.slack.syntax import t
 from handlers.outgoing import StandupAnswerPost
 from handlers.results import DeptView
 from handlers.standups import StandupSummary, names_department

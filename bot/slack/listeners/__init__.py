@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.slack.listeners import actions, commands, direct, home, shortcuts, standups, submissions
 
@@ -12,8 +13,10 @@ if TYPE_CHECKING:
     from bot.app import Baton
 
 
-def register(app: App, baton: Baton) -> None:
+def register(app: App, baton: Baton, web: WebClient) -> None:
+    """`web` is Baton's own bot-token client: forms open through it (Bolt's per-request client adds a
+    `team_id` that `views.open` does not take)."""
     # `direct` before `standups`: Bolt runs the first message listener that matches, and a direct
     # message is a command, never a stand-up thread reply.
     for surface in (commands, actions, submissions, shortcuts, home, direct, standups):
-        surface.register(app, baton)
+        surface.register(app, baton, web)

@@ -10,11 +10,13 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.forms import assign_form, comment_form, due_form, reason_form
-from bot.slack.listeners.common import actor_of, after_interaction, where_pressed
+from bot.slack.listeners.common import actor_of, after_interaction, run, where_pressed
 from bot.slack.render import reply_payload
-from handlers.commands import DeptRef, ListTasks, Move, Snooze, Watch
+from bot.slack.syntax import conversation_of
+from handlers.commands import DeptRef, ListTasks, Move, Snooze, TaskCommand, Watch
+from handlers.context import Actor
 from handlers.interactions import request_home
-from handlers.runner import run_command
+from handlers.runner import Here
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -22,54 +24,46 @@ if TYPE_CHECKING:
 FORMS = {"assign": assign_form, "due": due_form, "comment": comment_form}
 
 
-def register(app: App, baton: Baton) -> None:
-    def run(actor, command, place):  # type: ignore[no-untyped-def]
-        outcome = run_command(
-            baton.engine,
-            command=command,
-            actor=actor,
-            channel_id=place.get("channel"),
-            config=baton.config,
-            clock=baton.clock,
-        )
+def register(app: App, baton: Baton, web: WebClient) -> None:
+    def press(actor: Actor, command: TaskCommand, place: dict[str, Any]) -> None:
+        channel = place.get("channel")
+        outcome = run(baton, actor, command, Here(channel_id=channel, conversation=conversation_of(channel)))
         after_interaction(baton, actor, outcome, place)
 
-    def open_form(
-        client: WebClient, body: dict[str, Any], view: dict[str, Any], place: dict[str, Any]
-    ) -> None:
+    def open_form(body: dict[str, Any], view: dict[str, Any], place: dict[str, Any]) -> None:
         # Remember where the press came from, so the submission can refresh that message.
         meta = json.loads(view.get("private_metadata") or "{}")
         view["private_metadata"] = json.dumps({**meta, **place})
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        web.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action(ids.MOVE_ACTIONS)
-    def on_move(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_move(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         move, task_id = action["action_id"].removeprefix("task_"), int(action["value"])
         actor, place = actor_of(baton, body["user"]), where_pressed(body)
         if move in ids.REASON_MOVES:
-            open_form(client, body, reason_form(actor.locale, move, task_id), place)
+            open_form(body, reason_form(actor.locale, move, task_id), place)
             return
-        run(actor, Move(move=move, task_id=task_id, pressed=True), place)
+        press(actor, Move(move=move, task_id=task_id, pressed=True), place)
 
     @app.action(ids.SNOOZE_ACTION)
     def on_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         actor, place = actor_of(baton, body["user"]), where_pressed(body)
-        run(actor, Snooze(task_id=int(action["value"])), place)
+        press(actor, Snooze(task_id=int(action["value"])), place)
 
     @app.action(ids.TASK_MENU)
-    def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+    def on_menu(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
         ack()
         op, _, raw_id = action["selected_option"]["value"].partition(":")
         task_id = int(raw_id)
         actor, place = actor_of(baton, body["user"]), where_pressed(body)
         if op == "watch":
-            run(actor, Watch(task_id=task_id), place)
+            press(actor, Watch(task_id=task_id), place)
         elif op == "cancel":
-            open_form(client, body, reason_form(actor.locale, "cancel", task_id), place)
+            open_form(body, reason_form(actor.locale, "cancel", task_id), place)
         elif op in FORMS:
-            open_form(client, body, FORMS[op](actor.locale, task_id), place)
+            open_form(body, FORMS[op](actor.locale, task_id), place)
 
     @app.action(ids.LIST_MORE)
     def on_list_more(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
@@ -78,14 +72,7 @@ def register(app: App, baton: Baton) -> None:
         actor = actor_of(baton, body["user"])
         dept = DeptRef(name=page["dept"]) if page.get("dept") else None
         command = ListTasks(scope=page["scope"], dept=dept, offset=int(page.get("offset", 0)))
-        outcome = run_command(
-            baton.engine,
-            command=command,
-            actor=actor,
-            channel_id=None,
-            config=baton.config,
-            clock=baton.clock,
-        )
+        outcome = run(baton, actor, command)
         # The list was a private reply; its next page replaces it where it stands.
         respond(
             replace_original=True,

@@ -4,31 +4,40 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from handlers.commands import DeptList
+from bot.slack.syntax import conversation_of
+from handlers.commands import DeptList, TaskCommand
 from handlers.context import Actor
 from handlers.interactions import queue_private, refresh_sent, request_home
 from handlers.results import DeptView
-from handlers.runner import Outcome, identify, run_command
+from handlers.runner import NOWHERE, Here, Outcome, Runner
+from handlers.standup_commands import StandupCommand
 
 if TYPE_CHECKING:
     from bot.app import Baton
 
 
+def runner(baton: Baton) -> Runner:
+    return Runner(baton.engine, baton.config, baton.clock, baton.directory)
+
+
 def actor_of(baton: Baton, user: dict[str, Any]) -> Actor:
-    return identify(
-        baton.engine,
-        user_id=user["id"],
-        user_name=user.get("username") or user.get("name"),
-        directory=baton.directory,
-        config=baton.config,
-        clock=baton.clock,
+    return runner(baton).identify(user["id"], user.get("username") or user.get("name"))
+
+
+def run(baton: Baton, actor: Actor, command: TaskCommand | StandupCommand, here: Here = NOWHERE) -> Outcome:
+    """Run a command as this person, here; what it queued goes out as soon as it is committed."""
+    outcome = runner(baton).run(actor, command, here)
+    if outcome.ok:
+        baton.worker.wake()
+    return outcome
+
+
+def here_of(channel: dict[str, Any] | None) -> Here:
+    """Where an interactive payload (button, shortcut) came from: its `channel` object."""
+    channel = channel or {}
+    return Here(
+        channel_id=channel.get("id"), conversation=conversation_of(channel.get("id"), channel.get("name"))
     )
-
-
-def is_private(channel_id: str | None, channel_name: str | None) -> bool:
-    """Slack names private channels "privategroup" in these payloads, and group DMs "mpdm-…"."""
-    name = channel_name or ""
-    return name == "privategroup" or name.startswith("mpdm-") or (channel_id or "").startswith("G")
 
 
 def where_pressed(body: dict[str, Any]) -> dict[str, Any]:
@@ -41,10 +50,7 @@ def where_pressed(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def departments(baton: Baton, actor: Actor) -> tuple[DeptView, ...]:
-    outcome = run_command(
-        baton.engine, command=DeptList(), actor=actor, channel_id=None, config=baton.config, clock=baton.clock
-    )
-    return outcome.reply.departments
+    return runner(baton).run(actor, DeptList()).reply.departments
 
 
 def after_interaction(baton: Baton, actor: Actor, outcome: Outcome, place: dict[str, Any]) -> None:

@@ -14,12 +14,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.listeners.common import actor_of
+from bot.slack import syntax
+from bot.slack.listeners.common import actor_of, runner
 from bot.slack.render import reply_payload
 from handlers.commands import _SUBCOMMANDS
 from handlers.context import Actor
-from handlers.i18n import t
-from handlers.runner import Outcome, run_standup_text, run_task_text
+from handlers.runner import Here, Outcome
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -47,11 +47,7 @@ def command_in(text: str) -> tuple[str, str] | None:
     return None
 
 
-def register(app: App, baton: Baton) -> None:
-    from bot.app import web_client  # the composition root imports this module
-
-    client: WebClient = web_client(baton.settings)
-
+def register(app: App, baton: Baton, web: WebClient) -> None:
     @app.event("message", matchers=[is_direct_message])
     def on_direct_message(event: dict[str, Any]) -> None:
         if event.get("subtype") or event.get("bot_id") or not event.get("user"):
@@ -60,14 +56,14 @@ def register(app: App, baton: Baton) -> None:
         actor = actor_of(baton, {"id": event["user"]})
         found = command_in(event.get("text") or "")
         if found is None:
-            body: dict[str, Any] = {"text": t(actor.locale, "dm_help")}
+            body: dict[str, Any] = {"text": syntax.t(actor.locale, "dm_help")}
         else:
             outcome = run(baton, found, actor, channel)
             body = reply_payload(outcome.reply, locale=outcome.locale, tz=outcome.tz, now=baton.clock())
         if not body:
             return
         try:
-            client.chat_postMessage(channel=channel, **body)
+            web.chat_postMessage(channel=channel, **body)
         except SlackApiError as err:
             error = err.response.get("error") if err.response is not None else err
             log.warning("could not answer a direct message from %s: %s", event["user"], error)
@@ -75,16 +71,9 @@ def register(app: App, baton: Baton) -> None:
 
 def run(baton: Baton, found: tuple[str, str], actor: Actor, channel: str) -> Outcome:
     surface, text = found
-    runner = run_task_text if surface == "task" else run_standup_text
-    outcome = runner(
-        baton.engine,
-        text=text,
-        actor=actor,
-        channel_id=channel,
-        escaped=True,
-        config=baton.config,
-        clock=baton.clock,
-    )
+    here = Here(channel_id=channel, conversation="direct")
+    run_text = runner(baton).task if surface == "task" else runner(baton).standup
+    outcome = run_text(actor, syntax.words(text), here)
     if outcome.ok:
         baton.worker.wake()
     return outcome

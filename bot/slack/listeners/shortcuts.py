@@ -9,8 +9,8 @@ from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.forms import new_task_form
-from bot.slack.listeners.common import actor_of, departments, is_private
-from handlers.commands import plain_text
+from bot.slack.listeners.common import actor_of, departments, here_of
+from bot.slack.syntax import plain_text
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -22,12 +22,13 @@ def message_link(domain: str, channel: str, ts: str) -> str:
     return f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
-def register(app: App, baton: Baton) -> None:
+def register(app: App, baton: Baton, web: WebClient) -> None:
     @app.shortcut(ids.SHORTCUT_FROM_MESSAGE)
-    def from_message(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def from_message(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         actor = actor_of(baton, body["user"])
-        message, channel = body.get("message") or {}, (body.get("channel") or {}).get("id")
+        message, here = body.get("message") or {}, here_of(body.get("channel"))
+        channel = here.channel_id
         text = plain_text(message.get("text") or "")
         first_line = text.splitlines()[0] if text else ""
         title = (
@@ -44,9 +45,9 @@ def register(app: App, baton: Baton) -> None:
             metadata={
                 "channel": channel,
                 "link": link,
-                "private": is_private(channel, (body.get("channel") or {}).get("name")),
+                "conversation": here.conversation,
             },
             title=title,
             details=text,
         )
-        client.views_open(trigger_id=body["trigger_id"], view=form)
+        web.views_open(trigger_id=body["trigger_id"], view=form)

@@ -6,15 +6,17 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from bot.slack import ids
 from bot.slack.forms import submitted
-from bot.slack.listeners.common import actor_of, after_interaction
+from bot.slack.listeners.common import actor_of, after_interaction, run
 from bot.slack.render import text_of
 from handlers.commands import Assign, Comment, DeptRef, Move, NewTask, PersonRef, SetDue, TaskCommand
+from handlers.context import CONVERSATIONS
 from handlers.interactions import queue_private
 from handlers.lifecycle import Priority
-from handlers.runner import run_command
+from handlers.runner import Here
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -40,20 +42,20 @@ def due_text(values: dict[str, Any]) -> str | None:
     return f"{day}T{clock}" if clock else day  # a date alone means the end of that working day
 
 
-def register(app: App, baton: Baton) -> None:
+def here_of_form(meta: dict[str, Any]) -> Here:
+    """Where the form was opened from, as its metadata remembers it."""
+    conversation = meta.get("conversation")
+    if conversation not in CONVERSATIONS:
+        conversation = "private" if meta.get("private") else "channel"  # forms opened before this version
+    return Here(channel_id=meta.get("channel"), conversation=conversation)
+
+
+def register(app: App, baton: Baton, web: WebClient) -> None:
     def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], build, first_field: str) -> None:  # type: ignore[no-untyped-def]
         values, meta = submitted(view), json.loads(view.get("private_metadata") or "{}")
         actor = actor_of(baton, body["user"])
         command: TaskCommand = build(values, meta)
-        outcome = run_command(
-            baton.engine,
-            command=command,
-            actor=actor,
-            channel_id=meta.get("channel"),
-            config=baton.config,
-            clock=baton.clock,
-            channel_private=bool(meta.get("private")),
-        )
+        outcome = run(baton, actor, command, here_of_form(meta))
         if not outcome.ok and outcome.reply.text is not None:
             field = FIELD_OF.get(outcome.reply.text.key, first_field)
             blocks = {b.get("block_id") for b in view.get("blocks", [])}
