@@ -65,13 +65,13 @@ def _open_run(session: Session, channel_id: str, thread: str) -> StandupRun | No
     standup = standup_in(session, channel_id)
     if standup is None or standup.id is None:
         return None
-    run = standup_replies.run_in_thread(session, standup_id=standup.id, thread=thread)
+    run = standup_replies.run_in_thread(session=session, standup_id=standup.id, thread=thread)
     return None if run is None or run.closed or run.id is None else run
 
 
 def _gather(session: Session, run_id: int, user_id: str, now: datetime) -> None:
     """Rebuild the answer from the person's replies (none left: no answer)."""
-    rows = standup_replies.replies(session, run_id=run_id, user_id=user_id)
+    rows = standup_replies.replies(session=session, run_id=run_id, user_id=user_id)
     answer = session.get(StandupAnswer, (run_id, user_id))
     if not rows:
         if answer is not None:
@@ -99,7 +99,7 @@ def reply_written(
         ):
             return False
         answered = session.get(StandupAnswer, (run.id, user_id)) is not None
-        if answered and not standup_replies.replies(session, run_id=run.id, user_id=user_id):
+        if answered and not standup_replies.replies(session=session, run_id=run.id, user_id=user_id):
             return False  # answered by form or command: that answer stands
         if session.get(StandupReply, (run.id, message_id)) is None:
             session.add(

@@ -245,7 +245,7 @@ def answer(ctx: Context, cmd: StandupAnswerText) -> Reply:
     if row is None:
         row = StandupAnswer(run_id=run.id, user_id=ctx.actor.user_id, answered_at=ctx.now)
     # Answered by form or command: this answer replaces what the person wrote in the thread.
-    standup_replies.drop_replies(ctx.session, run_id=run.id, user_id=ctx.actor.user_id)
+    standup_replies.drop_replies(session=ctx.session, run_id=run.id, user_id=ctx.actor.user_id)
     row.done, row.planned, row.blockers = cmd.done, cmd.planned, cmd.blockers
     row.unblock_user, row.unblock_dept, row.answered_at = unblock_user, cmd.unblock_dept, ctx.now
     ctx.session.add(row)

@@ -14,7 +14,6 @@ import contextlib
 import logging
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -24,6 +23,7 @@ from sqlmodel import Session
 
 from handlers.clock import Clock
 from handlers.context import Config, Directory
+from handlers.errors import new_error_id
 from handlers.messages import Composer, undeliverable_contact
 from handlers.ports import Hold, RetryLater, Sender, Skip, Undeliverable
 from scheduler.send_rate import SendRate
@@ -169,7 +169,7 @@ class DeliveryWorker:
                 )
         except Exception as err:  # noqa: BLE001 - a bug in rendering must not stop every other message
             row.attempts += 1
-            error_id = uuid.uuid4().hex[:8]
+            error_id = new_error_id()
             log.exception("outbox %s: unexpected error %s", row.id, error_id)
             row.last_error = f"unexpected ({error_id}): {err}"[:500]
             if row.attempts >= MAX_UNKNOWN_FAILURES:

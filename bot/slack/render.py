@@ -175,7 +175,7 @@ def _chunked_sections(header: str, lines: list[str], max_blocks: int = 20) -> li
 
 def list_blocks(reply: Reply, locale: str, tz: ZoneInfo, now: datetime) -> list[Block]:
     assert reply.text is not None
-    header = clip(text_of(reply.text, locale, tz).replace("#", "#"), 150)
+    header = clip(text_of(reply.text, locale, tz), 150)
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=header))]
     if not reply.tasks:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=t(locale, "list_empty"))))
