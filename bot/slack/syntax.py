@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.commands import DeptRef, Literal, PersonRef, Token
+from handlers.commands import DeptRef, Literal, PersonRef, Token, plain_word
 from handlers.format import BOLD, LINK
 from handlers.i18n import template
 
@@ -54,20 +54,9 @@ def words(text: str) -> list[Token]:
     return [token_of(raw) for raw in _TOKEN.findall(text.translate(_QUOTES))]
 
 
-def _readable(raw: str) -> str:
-    token = token_of(raw)
-    if isinstance(token, PersonRef):
-        return "@" + token.name
-    if isinstance(token, DeptRef):
-        return "#" + token.name
-    if isinstance(token, Literal):
-        return token.text
-    return raw
-
-
 def plain_text(slack_text: str) -> str:
     """A Slack message's text as a person reads it: mentions as @name, links as addresses, no pings."""
-    return unescape(_ENTITY.sub(lambda m: _readable(m.group(0)), slack_text)).strip()
+    return unescape(_ENTITY.sub(lambda m: plain_word(token_of(m.group(0))), slack_text)).strip()
 
 
 def conversation_of(channel_id: str | None, channel_name: str | None = None) -> str:
