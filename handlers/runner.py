@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from handlers.clock import Clock
-from handlers.commands import TaskCommand, Token, parse_task_command
+from handlers.commands import PersonRef, TaskCommand, Token, parse_task_command
 from handlers.context import Actor, Config, Context, Conversation, Directory
 from handlers.dispatch import handle
 from handlers.errors import BatonError
@@ -136,13 +136,38 @@ class Runner:
     ) -> Outcome:
         """Parse and handle what followed a slash command (`/task` by default; `parse` picks another)."""
         try:
-            command = parse(text)
+            command = parse(self._named(text))
         except BatonError as refusal:
             return refused(refusal, actor)
         return self.run(actor, command, here)
+
+    def _named(self, text: str | Sequence[Token]) -> str | Sequence[Token]:
+        """People a platform mentions by id alone get their display name (stored, else looked up), so
+        replies and new members never read as a raw id."""
+        if isinstance(text, str) or not any(_unnamed(t) for t in text):
+            return text
+        with unit_of_work(self.engine) as session:
+            stored = people_store.member_names(
+                session=session, user_ids=[t.user_id for t in text if _unnamed(t) and t.user_id]
+            )
+        named: list[Token] = []
+        for token in text:
+            if _unnamed(token):
+                assert isinstance(token, PersonRef) and token.user_id is not None
+                name = stored.get(token.user_id)
+                if (name is None or name == token.user_id) and self.directory is not None:
+                    profile = self.directory.profile(token.user_id)
+                    name = profile.name if profile is not None else None
+                token = PersonRef(user_id=token.user_id, name=name or token.name)
+            named.append(token)
+        return named
 
     def task(self, actor: Actor, text: str | Sequence[Token], here: Here = NOWHERE) -> Outcome:
         return self.run_text(actor, text, here, parse=parse_task_command)
 
     def standup(self, actor: Actor, text: str | Sequence[Token], here: Here = NOWHERE) -> Outcome:
         return self.run_text(actor, text, here, parse=parse_standup_command)
+
+
+def _unnamed(token: Token) -> bool:
+    return isinstance(token, PersonRef) and token.user_id is not None and token.name == token.user_id
