@@ -66,7 +66,28 @@ def test_without_postgresql_the_run_prints_one_skip_line_for_it() -> None:
 
 def test_the_readme_gets_a_newcomer_started() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert re.search(r"python3? -m venv", readme) and "activate" in readme
+    # The two commands set up a virtual environment themselves (dev.py), and say how to enter it.
+    assert "python3 dev.py run" in readme and "python3 dev.py test" in readme
+    assert ".venv" in readme and "activate" in readme
     assert "/task dept add" in readme and "/task member" in readme
     assert re.search(r"pip install -e '\.\[[a-z,]*postgres[a-z,]*\]'", readme)
     assert "TEST_DATABASE_URL=" in readme
+
+
+def test_dev_py_runs_the_bot_on_a_configured_platform_else_the_demo_console(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+    assert spec is not None and spec.loader is not None
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    monkeypatch.chdir(tmp_path)
+    for name in dev.PLATFORM_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert not dev.platform_configured()
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=\nFEISHU_APP_ID=cli_a1\n")
+    assert dev.platform_configured()
+    (tmp_path / ".env").write_text("# nothing yet\n")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    assert dev.platform_configured()
+    assert "python3 dev.py test" in (ROOT / ".ci" / "run").read_text()
