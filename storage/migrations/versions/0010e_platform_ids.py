@@ -22,7 +22,12 @@ depends_on: str | Sequence[str] | None = None
 COLUMNS: dict[str, list[tuple[str, bool]]] = {
     "department": [("lead_id", False), ("channel_id", True)],
     "member": [("user_id", False)],
-    "task": [("requester_id", False), ("owner_id", False), ("accountable_id", False), ("source_channel", True)],
+    "task": [
+        ("requester_id", False),
+        ("owner_id", False),
+        ("accountable_id", False),
+        ("source_channel", True),
+    ],
     "taskwatcher": [("user_id", False)],
     "taskevent": [("actor_id", False)],
     "taskmessage": [("channel", False), ("ts", False)],
