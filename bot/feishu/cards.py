@@ -237,4 +237,5 @@ def home_card(home: Home, *, locale: str, tz: ZoneInfo, now: datetime) -> dict[s
         if elements:
             elements.append(hr())
         elements.extend(part)
-    return card(elements, title=plain(locale, "menu_my_tasks"), summary=plain(locale, "menu_my_tasks"))
+    title = plain(locale, "menu_my_tasks")
+    return card(elements or [md(t(locale, "home_empty"))], title=title, summary=title)

@@ -135,7 +135,7 @@ def card(
     out: dict[str, Any] = {"schema": "2.0", "config": config}
     if title:
         out["header"] = {"title": plain_text(clip(_flat(title), TITLE_LIMIT)), "template": color}
-    out["body"] = {"elements": (elements or [md(" ")])[:MAX_ELEMENTS]}
+    out["body"] = {"elements": (elements or [md("—")])[:MAX_ELEMENTS]}
     return out
 
 
