@@ -48,7 +48,7 @@ def _option(value: str, text: str) -> dict[str, Any]:
     return {"text": plain_text(clip(text, 100)), "value": value}
 
 
-def select(
+def static_select(
     name: str, options: list[dict[str, Any]], *, placeholder: str, required: bool, initial: str | None = None
 ) -> dict[str, Any]:
     element: dict[str, Any] = {
@@ -116,12 +116,12 @@ def new_task_form(
     if departments:
         options = [_option(d.name, f"#{d.name}") for d in departments]
         elements.append(
-            select(ids.FIELD_DEPARTMENT, options, placeholder=plain(locale, "f_dept"), required=False)
+            static_select(ids.FIELD_DEPARTMENT, options, placeholder=plain(locale, "f_dept"), required=False)
         )
     elements += due_inputs(locale, date_required=False)
     priorities = [_option(p, plain(locale, f"priority_{p}")) for p in PRIORITIES]
     elements.append(
-        select(
+        static_select(
             ids.FIELD_PRIORITY,
             priorities,
             placeholder=plain(locale, "f_priority"),
@@ -164,6 +164,8 @@ def standup_form(locale: str, run_id: int, departments: tuple[DeptView, ...]) ->
     if departments:
         options = [_option(d.name, f"#{d.name}") for d in departments]
         elements.append(
-            select(ids.FIELD_DEPARTMENT, options, placeholder=plain(locale, "f_unblock_dept"), required=False)
+            static_select(
+                ids.FIELD_DEPARTMENT, options, placeholder=plain(locale, "f_unblock_dept"), required=False
+            )
         )
     return form_card(ids.STANDUP_FORM, locale, "form_standup", "form_save", elements, run=run_id)
