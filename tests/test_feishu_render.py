@@ -257,6 +257,8 @@ def test_catalogue_markup_stays_markdown() -> None:
         ),
         Reply(kind="form", departments=(DeptView("finance", ALICE, None, 8),)),
         Reply(kind="stats", stats=stats()),
+        Reply(kind="departments"),
+        Reply(kind="message"),
         Reply(kind="standup_report", stats=summary(), names=NAMES),
     ],
     ids=lambda r: r.kind,

@@ -98,7 +98,7 @@ def link(url: str, label: str) -> str:
 
 
 def md(content: str) -> dict[str, Any]:
-    return {"tag": "markdown", "content": clip(content, MD_LIMIT)}
+    return {"tag": "markdown", "content": clip(content, MD_LIMIT) if content.strip() else "—"}
 
 
 def hr() -> dict[str, Any]:
@@ -323,7 +323,8 @@ def reply_card(reply: Reply, *, locale: str, tz: ZoneInfo, now: datetime) -> dic
         ]
         return card(elements, summary=f"T-{view.id} {view.title}")
     if reply.kind == "departments":
-        return card(chunked(dept_lines(reply.departments, locale, reply.names)) or [md(message)])
+        lines = dept_lines(reply.departments, locale, reply.names)
+        return card(chunked(lines) or [md(message or t(locale, "dept_none"))])
     if reply.kind == "form":
         from bot.feishu.forms import new_task_form
 
