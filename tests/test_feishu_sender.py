@@ -303,3 +303,18 @@ def test_notice_json_is_compact_enough_for_feishu(fake: FakeFeishu) -> None:
     assert (
         len(call.body["content"].encode()) < 30 * 1024 and json.loads(call.body["content"])["schema"] == "2.0"
     )
+
+
+def test_senders_for_builds_a_sender_per_platform_configured() -> None:
+    from bot.router import PlatformRouter, senders_for
+    from bot.settings import Settings
+    from bot.slack.sender import SlackSender
+
+    both = senders_for(
+        Settings(SLACK_BOT_TOKEN="xoxb-t", FEISHU_APP_ID="cli_x", FEISHU_APP_SECRET="s"),  # type: ignore[call-arg]
+        clock=FixedClock(NOW),
+    )
+    assert isinstance(both, PlatformRouter)
+    assert isinstance(both.senders["slack"], SlackSender) and isinstance(both.senders["feishu"], FeishuSender)
+    only_feishu = senders_for(Settings(FEISHU_APP_ID="cli_x", FEISHU_APP_SECRET="s"), clock=FixedClock(NOW))  # type: ignore[call-arg]
+    assert isinstance(only_feishu, PlatformRouter) and set(only_feishu.senders) == {"feishu"}
