@@ -324,6 +324,7 @@ EN: dict[str, str] = {
         "Dates: `friday`, `next friday 5pm`, `tomorrow`, `in 3 days`, `eod`, `2026-12-01`, `明天`, `下周五`. "
         "A date without a time means the end of that working day."
     ),
+    "menu_my_tasks": "My tasks",
 }
 
 ZH: dict[str, str] = {
@@ -628,6 +629,7 @@ ZH: dict[str, str] = {
         "时间：`明天`、`后天`、`下周五`、`明天下午3点`、`3天后`、`月底`、`friday`、`2026-12-01`。"
         "只写日期表示当天下班时间。"
     ),
+    "menu_my_tasks": "我的任务",
 }
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}

@@ -19,8 +19,8 @@ class Department(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     # The short name people type after '#', stored lower-case so lookups ignore case.
     name: str = Field(max_length=80, unique=True, index=True)
-    lead_id: str = Field(max_length=32)
-    channel_id: str | None = Field(default=None, max_length=32)
+    lead_id: str = Field(max_length=64)
+    channel_id: str | None = Field(default=None, max_length=64)
     sla_hours: int = Field(default=4)
     # Working time: zone (else BATON_TIMEZONE), public-holiday country (ISO code) and daily hours.
     tz: str | None = Field(default=None, max_length=64)
@@ -31,7 +31,7 @@ class Department(SQLModel, table=True):
 
 
 class Member(SQLModel, table=True):
-    user_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=120, index=True)
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     tz: str | None = Field(default=None, max_length=64)
@@ -55,13 +55,13 @@ class Task(SQLModel, table=True):
     details: str = Field(default="", max_length=4000)
     priority: str = Field(default="normal", max_length=10)
     status: str = Field(default="open", max_length=16)
-    requester_id: str = Field(max_length=32, index=True)
+    requester_id: str = Field(max_length=64, index=True)
     requesting_department_id: int | None = Field(default=None, foreign_key="department.id")
-    owner_id: str = Field(max_length=32)
-    accountable_id: str = Field(max_length=32)
+    owner_id: str = Field(max_length=64)
+    accountable_id: str = Field(max_length=64)
     owning_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     due_at: datetime | None = Field(default=None, sa_column=_instant())
-    source_channel: str | None = Field(default=None, max_length=32)
+    source_channel: str | None = Field(default=None, max_length=64)
     # Filed in a private channel or group DM: only the people involved ever see it listed.
     private: bool = Field(default=False)
     source_link: str | None = Field(default=None, max_length=500)
@@ -82,7 +82,7 @@ class Task(SQLModel, table=True):
 
 class TaskWatcher(SQLModel, table=True):
     task_id: int = Field(foreign_key="task.id", primary_key=True)
-    user_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
 
 
 class TaskDependency(SQLModel, table=True):
@@ -95,7 +95,7 @@ class TaskEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id", index=True)
-    actor_id: str = Field(max_length=32)
+    actor_id: str = Field(max_length=64)
     action: str = Field(max_length=24)
     from_value: str | None = Field(default=None, max_length=1000)
     to_value: str | None = Field(default=None, max_length=1000)
@@ -107,8 +107,8 @@ class TaskMessage(SQLModel, table=True):
     """Where a task's card was posted, so later changes update it in place."""
 
     task_id: int = Field(foreign_key="task.id", primary_key=True)
-    channel: str = Field(primary_key=True, max_length=32)
-    ts: str = Field(max_length=32)
+    channel: str = Field(primary_key=True, max_length=64)
+    ts: str = Field(max_length=64)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -135,10 +135,10 @@ class OutboxMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # dm, card, post, refresh, ephemeral, home: see above
-    recipient: str = Field(max_length=32)  # a user id or a conversation id, as the kind says
+    recipient: str = Field(max_length=64)  # a user id or a conversation id, as the kind says
     task_id: int | None = Field(default=None, foreign_key="task.id")
     event: str = Field(default="", max_length=32)
-    actor_id: str | None = Field(default=None, max_length=32)
+    actor_id: str | None = Field(default=None, max_length=64)
     note: str | None = Field(default=None, max_length=4000)
     data: str = Field(default="{}", max_length=20000)  # JSON with what the renderer needs
     status: str = Field(default="pending", max_length=12)  # pending, sent, failed, superseded
@@ -149,28 +149,28 @@ class OutboxMessage(SQLModel, table=True):
     next_attempt_at: datetime = Field(sa_column=_instant(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_instant())
     # Where a sent message landed, so a button pressed on it can update it in place.
-    sent_channel: str | None = Field(default=None, max_length=32)
-    sent_ts: str | None = Field(default=None, max_length=32)
+    sent_channel: str | None = Field(default=None, max_length=64)
+    sent_ts: str | None = Field(default=None, max_length=64)
 
 
 class Standup(SQLModel, table=True):
     """A daily stand-up in one channel (SPEC §4)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    channel_id: str = Field(max_length=32, unique=True)
+    channel_id: str = Field(max_length=64, unique=True)
     at_time: str = Field(max_length=5)  # "09:30", local to tz
     close_time: str = Field(max_length=5)
     tz: str = Field(max_length=64)
     days: str = Field(default="0,1,2,3,4", max_length=20)  # weekdays, Monday = 0
     country: str | None = Field(default=None, max_length=8)
     active: bool = Field(default=True)
-    created_by: str = Field(max_length=32)
+    created_by: str = Field(max_length=64)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
 
 
 class StandupParticipant(SQLModel, table=True):
     standup_id: int = Field(foreign_key="standup.id", primary_key=True)
-    user_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
     away_until: datetime | None = Field(default=None, sa_column=_instant())
 
 
@@ -185,20 +185,20 @@ class StandupRun(SQLModel, table=True):
     opens_at: datetime = Field(sa_column=_instant(nullable=False))
     closes_at: datetime = Field(sa_column=_instant(nullable=False))
     # The day's post: the thread answers go under (the column keeps its first name).
-    thread: str | None = Field(default=None, sa_column=Column("thread_ts", String(32), nullable=True))
+    thread: str | None = Field(default=None, sa_column=Column("thread_ts", String(64), nullable=True))
     closed: bool = Field(default=False)
 
 
 class StandupAnswer(SQLModel, table=True):
     run_id: int = Field(foreign_key="standuprun.id", primary_key=True)
-    user_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
     done: str = Field(default="", max_length=3000)
     planned: str = Field(default="", max_length=3000)
     blockers: str = Field(default="", max_length=3000)
-    unblock_user: str | None = Field(default=None, max_length=32)
+    unblock_user: str | None = Field(default=None, max_length=64)
     unblock_dept: str | None = Field(default=None, max_length=80)
     answered_at: datetime = Field(sa_column=_instant(nullable=False))
-    posted_ts: str | None = Field(default=None, max_length=32)  # the answer's message in the thread
+    posted_ts: str | None = Field(default=None, max_length=64)  # the answer's message in the thread
 
 
 class StandupReply(SQLModel, table=True):
@@ -207,7 +207,7 @@ class StandupReply(SQLModel, table=True):
 
     run_id: int = Field(foreign_key="standuprun.id", primary_key=True)
     message_id: str = Field(primary_key=True, max_length=64)  # the platform's id of the message in its thread
-    user_id: str = Field(max_length=32, index=True)
+    user_id: str = Field(max_length=64, index=True)
     text: str = Field(default="", max_length=4000)
     written_at: datetime = Field(sa_column=_instant(nullable=False))
 
@@ -222,7 +222,7 @@ class ProcessedEvent(SQLModel, table=True):
 class DigestSchedule(SQLModel, table=True):
     """When a person's next daily overdue digest may be due: the sweep looks at these, not at every task."""
 
-    user_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=64)
     next_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
 
 

@@ -50,6 +50,7 @@ class Fault:
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     refuse: bool = False  # drop the connection without an answer
+    receive_id: str | None = None  # only for a send to this person or chat (None: the next call)
 
 
 class FakeFeishu:
@@ -102,13 +103,26 @@ class FakeFeishu:
         times: int = 1,
         headers: dict[str, str] | None = None,
         refuse: bool = False,
+        receive_id: str | None = None,
     ) -> None:
-        fault = Fault(status, {"code": code, "msg": f"fake error {code}"}, headers or {}, refuse)
+        fault = Fault(status, {"code": code, "msg": f"fake error {code}"}, headers or {}, refuse, receive_id)
         self.faults.setdefault(endpoint, []).extend(fault for _ in range(times))
 
     def calls_to(self, endpoint: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.endpoint == endpoint]
+
+    def cards(self, endpoint: str) -> list[tuple[str, dict[str, Any]]]:
+        """(where, card) of every card accepted at an endpoint: a receive_id for sends, the message id
+        for replies and patches, the person for ephemeral cards."""
+        out = []
+        for call in self.calls_to(endpoint):
+            if endpoint == "ephemeral":
+                out.append((call.body["open_id"], call.body["card"]))
+            elif call.body.get("msg_type", "interactive") == "interactive" and "content" in call.body:
+                where = call.body.get("receive_id") if endpoint == "send" else call.path_id
+                out.append((str(where), json.loads(call.body["content"])))
+        return out
 
     # -- the long connection ----------------------------------------------------------------
 
@@ -223,9 +237,12 @@ class FakeFeishu:
                     self._send(404, {"code": 404, "msg": f"fake: no route {self.command} {parsed.path}"}, {})
                     return
                 name, match = route
+                sent_to = (json.loads(raw) if raw else {}).get("receive_id") if name == "send" else None
                 with fake._lock:
-                    queue = fake.faults.get(name)
-                    fault = queue.pop(0) if queue else None
+                    queue = fake.faults.get(name) or []
+                    fault = next((f for f in queue if f.receive_id in (None, sent_to)), None)
+                    if fault is not None:
+                        queue.remove(fault)
                 if fault is not None and fault.refuse:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)

@@ -72,3 +72,21 @@ FIELD_UNBLOCKER = "unblocker"
 
 # Where Baton keeps a card up to date: Feishu lets a message be patched for 14 days after it was sent.
 PATCH_WINDOW_DAYS = 14
+
+# Baton's database holds every platform's people, chats and messages: a Feishu id is stored with this
+# prefix (Slack's stay bare), so an id says which platform it belongs to.
+PREFIX = "fs:"
+
+
+def ours(feishu_id: str) -> str:
+    """A Feishu id (open_id `ou_…`, chat_id `oc_…`, message id `om_…`) as Baton stores it."""
+    return feishu_id if feishu_id.startswith(PREFIX) else PREFIX + feishu_id
+
+
+def theirs(our_id: str) -> str:
+    """A stored id as Feishu knows it."""
+    return our_id[len(PREFIX) :] if our_id.startswith(PREFIX) else our_id
+
+
+def is_feishu(our_id: str | None) -> bool:
+    return bool(our_id) and str(our_id).startswith(PREFIX)
