@@ -48,6 +48,7 @@ from handlers.commands import (
     TaskCommand,
 )
 from handlers.context import CONVERSATIONS, Actor
+from handlers.errors import BatonError, InvalidInput
 from handlers.interactions import blocker_form_values, queue_private, request_home
 from handlers.lifecycle import Priority
 from handlers.results import Text
@@ -198,6 +199,13 @@ def _new_task(values: dict[str, Any], meta: dict[str, Any]) -> NewTask:
     )
 
 
+def _reason(values: dict[str, Any], meta: dict[str, Any]) -> Move:
+    move, task_id, note = str(meta["move"]), int(meta["task"]), _text(values, ids.FIELD_REASON)
+    if not note:
+        raise InvalidInput("reason_missing", move=move, task_id=task_id)
+    return Move(move=move, task_id=task_id, note=note, pressed=True)
+
+
 def _assign(values: dict[str, Any], meta: dict[str, Any]) -> Assign:
     person = _person(values, ids.FIELD_OWNER) or PersonRef(user_id=None, name="")
     return Assign(task_id=int(meta["task"]), person=person)
@@ -205,9 +213,7 @@ def _assign(values: dict[str, Any], meta: dict[str, Any]) -> Assign:
 
 BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
     ids.NEW_TASK_FORM: _new_task,
-    ids.REASON_FORM: lambda v, m: Move(
-        move=str(m["move"]), task_id=int(m["task"]), note=_text(v, ids.FIELD_REASON), pressed=True
-    ),
+    ids.REASON_FORM: lambda v, m: _reason(v, m),
     ids.ASSIGN_FORM: _assign,
     ids.DUE_FORM: lambda v, m: SetDue(task_id=int(m["task"]), when=due_text(v) or ""),
     ids.COMMENT_FORM: lambda v, m: Comment(task_id=int(m["task"]), text=_text(v, ids.FIELD_COMMENT)),
@@ -225,7 +231,10 @@ BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
 def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction, place: Place) -> Answer:
     meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form")}
     build = BUILDERS[str(value["form"])]
-    command: TaskCommand = build(event.form_value or {}, meta)
+    try:
+        command: TaskCommand = build(event.form_value or {}, meta)
+    except BatonError as refusal:
+        return toast("error", plain(Text(refusal.key, refusal.params), actor))
     conversation = meta.get("conversation")
     here = Here(
         channel_id=meta.get("channel") or place.chat,
