@@ -70,6 +70,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.dates import warm_up
 
     warm_up()
+    if baton.feishu is not None:
+        check_feishu(baton, settings)  # before anything starts: a refusal is one line and an exit
     baton.start(with_scheduler=not args.no_scheduler)
     # An HTTP server runs unless Slack's Socket Mode is all there is: Slack's or Feishu's events, and
     # health checks for a Feishu long connection.
@@ -79,7 +81,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         # we then leave through `finally`, so the delivery worker finishes what it holds.
         signal.signal(signal.SIGTERM, _note_sigterm if http else _stop_on_sigterm)
         if baton.feishu is not None and settings.feishu_connection == "long":
-            connect_feishu(baton, settings)
+            from bot.app import feishu_long_connection
+
+            baton.feishu_connection = feishu_long_connection(baton).start()
+            log.info("Baton is connected to Feishu / Lark (long connection)")
         if baton.bolt is not None and settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -125,10 +130,9 @@ def connect_socket_mode(handler: Any, settings: Settings) -> None:
             logger.setLevel(level)
 
 
-def connect_feishu(baton: Any, settings: Settings) -> None:
-    """Check the app's credentials once (one line when Feishu refuses them or cannot be reached), then
-    open the long connection; later drops are the SDK's to reconnect."""
-    from bot.app import feishu_long_connection
+def check_feishu(baton: Any, settings: Settings) -> None:
+    """Ask Feishu who the bot is, once: one line when it refuses the app's credentials or cannot be
+    reached. (The long connection's later drops are the SDK's to reconnect.)"""
     from bot.feishu.api import FeishuError
     from handlers.ports import RetryLater, Undeliverable
 
@@ -144,8 +148,6 @@ def connect_feishu(baton: Any, settings: Settings) -> None:
             f"Cannot reach Feishu at {settings.feishu_domain} ({err}): check the network, a proxy, or "
             "FEISHU_DOMAIN, then start Baton again"
         ) from None
-    baton.feishu_connection = feishu_long_connection(baton).start()
-    log.info("Baton is connected to Feishu / Lark (long connection)")
 
 
 def _note_sigterm(signum: int, _frame: object) -> None:
