@@ -74,7 +74,7 @@ def actor_for(
     locale_override: str | None = None,
     wrote: str | None = None,
 ) -> Actor:
-    """`wrote`: what the person just wrote, where the platform gives no language (Feishu): it sets their
+    """`wrote`: what the person just wrote, where the platform gives no language: it sets their
     chat locale; a `/task lang` choice still wins."""
     row = refresh_member(session, user_id=user_id, name_hint=name_hint, directory=directory, now=now)
     if wrote is not None and (found := written_locale(wrote)) is not None:
