@@ -222,3 +222,10 @@ def test_the_bot_menu(live: LiveFeishu) -> None:
         kinds = {(r.kind, r.recipient) for r in session.exec(select(OutboxMessage))}
     assert ("home", "fs:ou_alice") in kinds
     assert ("ephemeral", "fs:ou_paul") in kinds  # no stand-up open for Paul: a private note says so
+
+
+def test_where_an_ephemeral_card_is_refused_the_answer_comes_directly(live: LiveFeishu) -> None:
+    setup_company(live)
+    live.fake.fail("ephemeral", code=230002, status=400)  # e.g. the bot is not in that chat
+    live.say(SAM, "task list", direct=False)
+    assert any(c.endpoint == "send" and c.body.get("receive_id") == SAM for c in live.fake.calls)

@@ -96,10 +96,14 @@ def send_private(
     """A card only this person sees: ephemeral in a group, an ordinary message in a one-to-one chat
     (Feishu has no ephemeral cards there). A failure is logged: the speaker may try again."""
     try:
-        if direct or not chat_id:
-            api.send_to_user(open_id, msg_type="interactive", content=card)
-        else:
-            api.send_ephemeral(chat_id=chat_id, open_id=open_id, card=card)
+        if not direct and chat_id:
+            try:
+                api.send_ephemeral(chat_id=chat_id, open_id=open_id, card=card)
+                return
+            except (FeishuError, Undeliverable) as err:
+                # Not allowed here (a chat type without ephemeral cards): a direct message instead.
+                log.info("ephemeral card refused in %s (%s): sending it directly", chat_id, err)
+        api.send_to_user(open_id, msg_type="interactive", content=card)
     except (FeishuError, RetryLater, Undeliverable) as err:
         log.warning("could not answer %s privately: %s", open_id, err)
 
