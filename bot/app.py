@@ -1,4 +1,4 @@
-"""The composition root: create_app(settings) wires storage, handlers, delivery and Slack.
+"""The composition root: create_app(settings) wires storage, handlers, delivery, Slack and Feishu / Lark.
 
 Nothing happens at import.
 """
@@ -20,7 +20,6 @@ from bot.slack import middleware
 from bot.slack.directory import SlackDirectory
 from bot.slack.errors import register_error_handler
 from bot.slack.listeners import register
-from bot.slack.sender import SlackSender
 from handlers.clock import Clock, system_clock
 from handlers.context import Config, Directory
 from handlers.ports import Sender
@@ -43,6 +42,8 @@ class Baton:
     worker: DeliveryWorker
     bolt: App | None = None
     scheduler: Any = None
+    feishu: Any = None  # bot.feishu.listeners.FeishuListeners, when Feishu / Lark is configured
+    feishu_connection: Any = None  # the long connection, once started
 
     def start(self, *, with_scheduler: bool = False) -> None:
         self.worker.start()
@@ -52,6 +53,9 @@ class Baton:
             self.scheduler = start_scheduler(self.engine, self.worker, self.clock, self.config.default_tz)
 
     def stop(self) -> None:
+        if self.feishu_connection is not None:
+            self.feishu_connection.stop()
+            self.feishu_connection = None
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)  # a sweep in progress finishes first
             self.scheduler = None
@@ -75,8 +79,86 @@ def static_authorize(token: str) -> Callable[..., AuthorizeResult]:
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engine | None = None) -> Baton:
-    """The Slack bot: a Bolt app whose listeners call the handlers, and the delivery worker."""
+    """The bot on every platform configured (Slack, Feishu / Lark, or both): one database, one delivery
+    worker whose sender routes each message to its reader's platform."""
+    from bot.directories import Directories
+    from bot.feishu._pending import senders_for
+
     engine = engine or make_engine(settings.database_url)
+    slack = settings.slack_bot_token is not None or not settings.feishu_enabled
+    feishu = _feishu_parts(settings, clock) if settings.feishu_enabled else None
+    # Looking someone up happens while they wait (short timeouts); delivery learns readers' profiles with
+    # the patient clients: it is not answering anyone.
+    directory = Directories(
+        slack=SlackDirectory(web_client(settings, timeout=DIRECTORY_TIMEOUT)) if slack else None,
+        feishu=feishu[1] if feishu else None,
+    )
+    delivery_directory = Directories(
+        slack=SlackDirectory(web_client(settings)) if slack else None, feishu=feishu[2] if feishu else None
+    )
+    sender = senders_for(settings, clock=clock)
+    baton = _assemble(settings, engine, clock, directory, sender, delivery_directory)
+    if feishu is not None:
+        from bot.feishu.listeners import FeishuListeners
+
+        baton.feishu = FeishuListeners(baton, feishu[0], domain=settings.feishu_domain)
+    if slack:
+        _add_slack(baton, settings)
+    return baton
+
+
+def _feishu_parts(settings: Settings, clock: Clock) -> tuple[Any, Any, Any]:
+    """Feishu's API client, and its directory for listeners (short timeout) and for delivery."""
+    from bot.feishu.api import FeishuApi, build_client
+    from bot.feishu.directory import FeishuDirectory
+
+    secret = settings.feishu_app_secret.get_secret_value() if settings.feishu_app_secret else ""
+    credentials = {
+        "app_id": settings.feishu_app_id or "",
+        "app_secret": secret,
+        "domain": settings.feishu_domain,
+    }
+    api = FeishuApi(build_client(**credentials))
+    quick = FeishuApi(build_client(**credentials, timeout=DIRECTORY_TIMEOUT))
+    return api, FeishuDirectory(quick, clock=clock), FeishuDirectory(api, clock=clock)
+
+
+def feishu_events(baton: Baton) -> Any:
+    """HTTP mode's `POST /feishu/events` handler, feeding the listeners."""
+    from bot.feishu.http import FeishuEvents, dedupe_in
+
+    settings = baton.settings
+    assert baton.feishu is not None and settings.feishu_verification_token is not None
+    key = settings.feishu_encrypt_key
+    return FeishuEvents(
+        verification_token=settings.feishu_verification_token.get_secret_value(),
+        encrypt_key=key.get_secret_value() if key else None,
+        on_event=baton.feishu,
+        first_time=dedupe_in(baton.engine, baton.clock),
+        clock=baton.clock,
+        bot_open_id=baton.feishu.bot_open_id,
+    )
+
+
+def feishu_long_connection(baton: Baton) -> Any:
+    """Long-connection mode: the SDK's websocket client, feeding the same listeners (not started)."""
+    from bot.feishu.http import dedupe_in
+    from bot.feishu.long_conn import LongConnection
+
+    settings = baton.settings
+    assert baton.feishu is not None and settings.feishu_app_secret is not None
+    return LongConnection(
+        app_id=settings.feishu_app_id or "",
+        app_secret=settings.feishu_app_secret.get_secret_value(),
+        domain=settings.feishu_domain,
+        on_event=baton.feishu,
+        first_time=dedupe_in(baton.engine, baton.clock),
+        bot_open_id=baton.feishu.bot_open_id,
+    )
+
+
+def _add_slack(baton: Baton, settings: Settings) -> None:
+    """The Slack side: a Bolt app whose listeners call the handlers."""
     client = web_client(settings)
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     bolt = App(
@@ -89,14 +171,10 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
         process_before_response=True,  # listeners only touch the database; Slack calls go via the outbox
         logger=_quiet_bolt_logger(),
     )
-    directory = SlackDirectory(web_client(settings, timeout=DIRECTORY_TIMEOUT))
-    # Delivery learns readers' profiles with the patient client: it is not answering anyone.
-    baton = _assemble(settings, engine, clock, directory, SlackSender(client), SlackDirectory(client))
     baton.bolt = bolt
     middleware.register(bolt, baton)
     register(bolt, baton, client)  # listeners open forms with Baton's own client, not Bolt's per-request one
     register_error_handler(bolt, baton, client)
-    return baton
 
 
 def _quiet_bolt_logger() -> logging.Logger:

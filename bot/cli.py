@@ -31,6 +31,10 @@ class SlackUnreachable(Exception):
     """Socket Mode could not open its connection at start: one line saying what to do."""
 
 
+class FeishuUnreachable(Exception):
+    """Feishu refused the app's credentials, or could not be reached, at start: one line."""
+
+
 def prepare_database(settings: Settings) -> Engine:
     """The embedded SQLite default migrates itself; a shared PostgreSQL is upgraded deliberately."""
     engine = make_engine(settings.database_url)
@@ -58,30 +62,40 @@ def unreachable_database(engine: Engine, err: OperationalError) -> DatabaseUnava
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    settings.require_slack()
-    from bot.app import create_app  # Slack libraries load only when the bot runs
+    settings.require_platform()
+    from bot.app import create_app  # Slack and Feishu libraries load only when the bot runs
 
     engine = prepare_database(settings)
     baton = create_app(settings, engine=engine)
-    assert baton.bolt is not None
     from handlers.dates import warm_up
 
     warm_up()
+    if baton.feishu is not None:
+        check_feishu(baton, settings)  # before anything starts: a refusal is one line and an exit
     baton.start(with_scheduler=not args.no_scheduler)
+    # An HTTP server runs unless Slack's Socket Mode is all there is: Slack's or Feishu's events, and
+    # health checks for a Feishu long connection.
+    http = baton.feishu is not None or not settings.socket_mode
     try:
         # Stop cleanly on SIGTERM: uvicorn shuts its server down and re-raises the signal to us;
         # we then leave through `finally`, so the delivery worker finishes what it holds.
-        signal.signal(signal.SIGTERM, _stop_on_sigterm if settings.socket_mode else _note_sigterm)
-        if settings.socket_mode:
+        signal.signal(signal.SIGTERM, _note_sigterm if http else _stop_on_sigterm)
+        if baton.feishu is not None and settings.feishu_connection == "long":
+            from bot.app import feishu_long_connection
+
+            baton.feishu_connection = feishu_long_connection(baton).start()
+            log.info("Baton is connected to Feishu / Lark (long connection)")
+        if baton.bolt is not None and settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             assert settings.slack_app_token is not None
             handler = SocketModeHandler(baton.bolt, settings.slack_app_token.get_secret_value())
             connect_socket_mode(handler, settings)
             log.info("Baton is running in Socket Mode")
-            threading.Event().wait()  # the connection lives in its own threads; SIGTERM ends this wait
-        else:
+        if http:
             serve_http(baton, port=settings.port)
+        else:
+            threading.Event().wait()  # the connection lives in its own threads; SIGTERM ends this wait
     finally:
         baton.stop()
     return 0
@@ -116,6 +130,26 @@ def connect_socket_mode(handler: Any, settings: Settings) -> None:
             logger.setLevel(level)
 
 
+def check_feishu(baton: Any, settings: Settings) -> None:
+    """Ask Feishu who the bot is, once: one line when it refuses the app's credentials or cannot be
+    reached. (The long connection's later drops are the SDK's to reconnect.)"""
+    from bot.feishu.api import FeishuError
+    from handlers.ports import RetryLater, Undeliverable
+
+    try:
+        baton.feishu.api.bot_open_id()
+    except (FeishuError, Undeliverable) as err:
+        raise FeishuUnreachable(
+            f"Feishu refused the app's credentials ({err}): check FEISHU_APP_ID and FEISHU_APP_SECRET, and "
+            "that the app's bot ability is enabled and a version is published"
+        ) from None
+    except RetryLater as err:
+        raise FeishuUnreachable(
+            f"Cannot reach Feishu at {settings.feishu_domain} ({err}): check the network, a proxy, or "
+            "FEISHU_DOMAIN, then start Baton again"
+        ) from None
+
+
 def _note_sigterm(signum: int, _frame: object) -> None:
     log.info("SIGTERM: stopping")
     for app in _SERVING:
@@ -129,9 +163,14 @@ def _stop_on_sigterm(signum: int, _frame: object) -> None:
 def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
 
+    from bot.app import feishu_events
     from bot.server import SlackASGI
 
-    asgi = SlackASGI(baton.bolt, baton.engine)
+    settings = baton.settings
+    feishu = (
+        feishu_events(baton) if baton.feishu is not None and settings.feishu_connection == "http" else None
+    )
+    asgi = SlackASGI(None if settings.socket_mode else baton.bolt, baton.engine, feishu=feishu)
     _SERVING.append(asgi)
     config = uvicorn.Config(
         asgi,
@@ -141,7 +180,8 @@ def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None: 
         lifespan="on",
         access_log=False,
     )
-    log.info("Baton is listening on port %s (POST /slack/events, GET /healthz)", port)
+    paths = [p for p, on in (("POST /slack/events", asgi.bolt), ("POST /feishu/events", feishu)) if on]
+    log.info("Baton is listening on port %s (%s)", port, ", ".join([*paths, "GET /healthz"]))
     uvicorn.Server(config).run(sockets=[sock] if sock else None)
 
 
@@ -171,7 +211,7 @@ def cmd_tick(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.tick import tick
 
     worker = None
-    if settings.slack_bot_token is not None and not args.dry_run:
+    if (settings.slack_bot_token is not None or settings.feishu_enabled) and not args.dry_run:
         from bot.app import create_app
 
         worker = create_app(settings, clock=FixedClock(at), engine=engine).worker
@@ -239,7 +279,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="baton", description="Baton carries work between departments.")
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
+    run = sub.add_parser("run", help="run the bot on Slack, Feishu / Lark, or both (as configured)")
     run.add_argument(
         "--no-scheduler", action="store_true", help="serve requests and deliver, but run no sweeps"
     )
@@ -267,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         return int(args.func(args, settings) or 0)
-    except (ConfigError, SchemaBehind, DatabaseUnavailable, SlackUnreachable) as err:
+    except (ConfigError, SchemaBehind, DatabaseUnavailable, SlackUnreachable, FeishuUnreachable) as err:
         print(f"baton: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

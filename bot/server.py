@@ -1,12 +1,13 @@
-"""HTTP mode: POST /slack/events into Bolt, GET /healthz. Bolt's sync dispatch runs off the event loop."""
+"""The HTTP server: POST /slack/events into Bolt, POST /feishu/events into Feishu's handler (either or
+both), GET /healthz and /readyz. The platforms' sync handlers run off the event loop."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Protocol
 
 from slack_bolt import App, BoltRequest
 from sqlalchemy.engine import Engine
@@ -14,20 +15,35 @@ from sqlalchemy.engine import Engine
 from storage import migrate
 from storage.db import database_answers
 
+FEISHU_PATH = "/feishu/events"
 SQLITE_DISPATCHERS = 2
 POSTGRES_DISPATCHERS = 8
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; anything bigger is not from Slack
 
 Scope = dict[str, Any]
+
+
+class FeishuHandler(Protocol):
+    def handle(self, body: bytes, headers: Mapping[str, str]) -> Any: ...
+
+
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class SlackASGI:
-    def __init__(self, bolt: App, engine: Engine, *, path: str = "/slack/events") -> None:
-        self.bolt = bolt
+    def __init__(
+        self,
+        bolt: App | None,
+        engine: Engine,
+        *,
+        path: str = "/slack/events",
+        feishu: FeishuHandler | None = None,
+    ) -> None:
+        self.bolt = bolt  # None: Slack is not configured, or uses Socket Mode
         self.engine = engine
         self.path = path
+        self.feishu = feishu  # bot.feishu.http.FeishuEvents in Feishu's http mode
         self.draining = False  # set on SIGTERM: a load balancer should stop sending us work
         # SQLite takes one writer at a time: more threads only queue on its lock and the GIL (measured:
         # 4 threads gave half the throughput of 2 at 50 connections). Two, not one, so that a request
@@ -54,7 +70,16 @@ class SlackASGI:
         elif path == "/readyz" and method in ("GET", "HEAD"):
             status = "draining" if self.draining else await asyncio.to_thread(readiness, self.engine)
             await _respond(send, 200 if status == "ready" else 503, {"status": status})
-        elif path == self.path and method == "POST":
+        elif self.feishu is not None and path == FEISHU_PATH and method == "POST":
+            body = await _read_body(receive)
+            if body is None:
+                await _respond(send, 413, {"msg": "payload too large"})
+                return
+            plain_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            loop = asyncio.get_running_loop()
+            reply = await loop.run_in_executor(self._dispatchers, self.feishu.handle, body, plain_headers)
+            await _respond(send, reply.status, reply.body)
+        elif self.bolt is not None and path == self.path and method == "POST":
             body = await _read_body(receive)
             if body is None:
                 await _respond(send, 413, {"error": "payload too large"})

@@ -81,6 +81,19 @@ class Settings(BaseSettings):
                 "requests (Events & Callbacks → Encryption Strategy), or use FEISHU_CONNECTION=long."
             )
 
+    @property
+    def slack_enabled(self) -> bool:
+        return any(
+            v is not None for v in (self.slack_bot_token, self.slack_app_token, self.slack_signing_secret)
+        )
+
+    def require_platform(self) -> None:
+        """What `baton run` needs: Slack, Feishu / Lark, or both, each completely configured."""
+        if not self.feishu_enabled or self.slack_enabled:
+            self.require_slack()  # nothing configured at all: Slack's line says what to set
+        if self.feishu_enabled:
+            self.require_feishu()
+
     # -- end of Feishu / Lark ---------------------------------------------------------------------
 
     @field_validator("slack_bot_token", "slack_signing_secret", "slack_app_token", mode="before")

@@ -64,3 +64,12 @@ def first_time(engine: Engine, *, key: str, clock: Clock) -> bool:
     """Has this delivery from a chat platform (an event id, a form submission) not been handled yet?"""
     with unit_of_work(engine) as session:
         return deliveries.first_delivery(session=session, key=key, now=clock())
+
+
+def open_run_of(engine: Engine, *, user_id: str) -> int | None:
+    """The stand-up run this person can answer now (the most recent open one), for an "Answer" menu."""
+    from storage import standups
+
+    with unit_of_work(engine) as session:
+        runs = standups.open_runs_for(session=session, user_id=user_id)  # latest first
+        return runs[0].id if runs else None

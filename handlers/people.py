@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +17,16 @@ from storage.models import Department, Member
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 PROFILE_RETRY = timedelta(minutes=10)  # after a failed lookup: not on every request while it is down
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def written_locale(text: str) -> str | None:
+    """The language a command was written in, for platforms that do not say a person's language:
+    Chinese characters → zh, other letters → en, nothing readable → None (no change)."""
+    if _CJK.search(text):
+        return "zh"
+    return "en" if _LETTER.search(text) else None
 
 
 def zone(name: str | None, default: str) -> ZoneInfo:
@@ -61,8 +72,13 @@ def actor_for(
     config: Config,
     now: datetime,
     locale_override: str | None = None,
+    wrote: str | None = None,
 ) -> Actor:
+    """`wrote`: what the person just wrote, where the platform gives no language: it sets their
+    chat locale; a `/task lang` choice still wins."""
     row = refresh_member(session, user_id=user_id, name_hint=name_hint, directory=directory, now=now)
+    if wrote is not None and (found := written_locale(wrote)) is not None:
+        row.locale = found
     return Actor(
         user_id=user_id,
         name=row.name,

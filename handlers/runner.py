@@ -43,11 +43,18 @@ def identify(
     directory: Directory | None,
     config: Config,
     clock: Clock,
+    wrote: str | None = None,
 ) -> Actor:
     # Its own transaction: remembering who someone is is not part of what they asked for.
     with unit_of_work(engine) as session:
         return actor_for(
-            session, user_id=user_id, name_hint=user_name, directory=directory, config=config, now=clock()
+            session,
+            user_id=user_id,
+            name_hint=user_name,
+            directory=directory,
+            config=config,
+            now=clock(),
+            wrote=wrote,
         )
 
 
@@ -106,7 +113,8 @@ class Runner:
     clock: Clock
     directory: Directory | None = None
 
-    def identify(self, user_id: str, name: str | None = None) -> Actor:
+    def identify(self, user_id: str, name: str | None = None, *, wrote: str | None = None) -> Actor:
+        """`wrote`: the command's text where the platform gives no language (its script decides)."""
         return identify(
             self.engine,
             user_id=user_id,
@@ -114,6 +122,7 @@ class Runner:
             directory=self.directory,
             config=self.config,
             clock=self.clock,
+            wrote=wrote,
         )
 
     def locale_of(self, user_id: str) -> str:

@@ -28,6 +28,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)/reply$"), "reply"),
     ("PATCH", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)$"), "patch"),
     ("POST", re.compile(r"^/open-apis/ephemeral/v1/send$"), "ephemeral"),
+    ("GET", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)$"), "get_message"),
     ("GET", re.compile(r"^/open-apis/contact/v3/users/(?P<id>[^/]+)$"), "user"),
     ("GET", re.compile(r"^/open-apis/bot/v3/info$"), "bot_info"),
     ("POST", re.compile(r"^/callback/ws/endpoint$"), "ws_endpoint"),
@@ -57,6 +58,7 @@ class FakeFeishu:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, dict[str, Any]] = {}  # messages people wrote, for GET messages/:id
         self.faults: dict[str, list[Fault]] = {}
         self.acks: dict[str, Frame] = {}  # message_id header → the client's ack frame
         self.pings = 0
@@ -93,6 +95,19 @@ class FakeFeishu:
 
     def add_user(self, open_id: str, name: str, *, time_zone: str = "Asia/Shanghai", **extra: Any) -> None:
         self.users[open_id] = {"open_id": open_id, "name": name, "time_zone": time_zone, **extra}
+
+    def add_message(
+        self, message_id: str, text: str, *, chat_id: str = "oc_group1", sender: str = ""
+    ) -> None:
+        """A message people wrote earlier, as GET /im/v1/messages/:id answers it."""
+        self.messages[message_id] = {
+            "message_id": message_id,
+            "chat_id": chat_id,
+            "msg_type": "text",
+            "body": {"content": json.dumps({"text": text})},
+            "sender": {"id": sender, "id_type": "open_id", "sender_type": "user"},
+            "mentions": [],
+        }
 
     def fail(
         self,
@@ -194,6 +209,11 @@ class FakeFeishu:
             return 200, {"code": 0, "msg": "ok", "data": {"URL": self.ws_url, "ClientConfig": config}}, {}
         if call.endpoint == "bot_info":
             return 200, {"code": 0, "msg": "ok", "bot": {"open_id": BOT_OPEN_ID, "app_name": "Baton"}}, {}
+        if call.endpoint == "get_message":
+            found = self.messages.get(call.path_id or "")
+            if found is None:
+                return 400, {"code": 230001, "msg": "message not found"}, {}
+            return 200, {"code": 0, "msg": "success", "data": {"items": [found]}}, {}
         if call.endpoint == "user":
             user = self.users.get(call.path_id or "")
             if user is None:

@@ -57,6 +57,8 @@ def message_event(
     parent_id: str = "",
     root_id: str = "",
     thread_id: str = "",
+    message_id: str = "om_msg1",
+    chat_id: str = "oc_group1",
 ) -> dict[str, Any]:
     return {
         "schema": "2.0",
@@ -68,12 +70,12 @@ def message_event(
                 "tenant_key": "tenant-1",
             },
             "message": {
-                "message_id": "om_msg1",
+                "message_id": message_id,
                 "root_id": root_id,
                 "parent_id": parent_id,
                 "create_time": "1732190000000",
                 "update_time": "1732190000000",
-                "chat_id": "oc_group1",
+                "chat_id": chat_id,
                 "thread_id": thread_id,
                 "chat_type": chat_type,
                 "message_type": "text",
@@ -95,29 +97,35 @@ def mention(key: str, open_id: str, name: str) -> dict[str, Any]:
 
 
 def card_action(
-    value: dict[str, Any], *, form_value: dict[str, Any] | None = None, event_id: str = "ev-card-1"
+    value: dict[str, Any],
+    *,
+    form_value: dict[str, Any] | None = None,
+    event_id: str = "ev-card-1",
+    operator: str = "ou_bob",
+    message_id: str = "om_card1",
+    chat_id: str = "oc_group1",
 ) -> dict[str, Any]:
     return {
         "schema": "2.0",
         "header": header("card.action.trigger", event_id),
         "event": {
-            "operator": {"tenant_key": "t", "user_id": "bob", "open_id": "ou_bob", "union_id": "on_b"},
+            "operator": {"tenant_key": "t", "user_id": "bob", "open_id": operator, "union_id": "on_b"},
             "token": "c-callback-token",
             "action": {"value": value, "tag": "button", "form_value": form_value or {}, "name": "submit"},
             "host": "im_message",
-            "context": {"open_message_id": "om_card1", "open_chat_id": "oc_group1"},
+            "context": {"open_message_id": message_id, "open_chat_id": chat_id},
         },
     }
 
 
-def bot_menu(event_key: str, *, event_id: str = "ev-menu-1") -> dict[str, Any]:
+def bot_menu(event_key: str, *, event_id: str = "ev-menu-1", operator: str = "ou_carol") -> dict[str, Any]:
     return {
         "schema": "2.0",
         "header": header("application.bot.menu_v6", event_id),
         "event": {
             "operator": {
                 "operator_name": "Carol",
-                "operator_id": {"union_id": "on_c", "user_id": "c", "open_id": "ou_carol"},
+                "operator_id": {"union_id": "on_c", "user_id": "c", "open_id": operator},
             },
             "event_key": event_key,
             "timestamp": 1732190000,

@@ -24,6 +24,7 @@ ROUTE_PATHS = {
     "send": "POST /open-apis/im/v1/messages",
     "reply": "POST /open-apis/im/v1/messages/:message_id/reply",
     "patch": "PATCH /open-apis/im/v1/messages/:message_id",
+    "get_message": "GET /open-apis/im/v1/messages/:message_id",
     "ephemeral": "POST /open-apis/ephemeral/v1/send",
     "user": "GET /open-apis/contact/v3/users/:user_id",
     "bot_info": "GET /open-apis/bot/v3/info",
@@ -76,6 +77,7 @@ def test_every_api_the_client_calls_is_listed_and_nothing_else(app: dict[str, An
         "send_ephemeral": lambda: api.send_ephemeral(chat_id="oc_a", open_id="ou_a", card=card),
         "user": lambda: api.user("ou_a"),
         "bot_open_id": lambda: api.bot_open_id(),
+        "message": lambda: api.message("om_1"),
     }
     public = {
         name for name, _ in inspect.getmembers(FeishuApi, inspect.isfunction) if not name.startswith("_")

@@ -34,6 +34,7 @@ from lark_oapi.api.contact.v3 import GetUserRequest
 from lark_oapi.api.im.v1 import (
     CreateMessageRequest,
     CreateMessageRequestBody,
+    GetMessageRequest,
     PatchMessageRequest,
     PatchMessageRequestBody,
     ReplyMessageRequest,
@@ -82,6 +83,19 @@ class Sent:
     chat_id: str | None = None
     thread_id: str | None = None
     root_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message fetched back (the one a "task" reply quotes). Its mentions are {key, id, name} with
+    `id` the open_id itself (this API's shape, unlike the receive event's id object)."""
+
+    message_id: str
+    chat_id: str | None
+    msg_type: str
+    content: str
+    sender_id: str
+    mentions: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +197,28 @@ class FeishuApi:
         )
         data = self._call(request, "ephemeral")
         return Sent(message_id=str(data.get("message_id") or ""), chat_id=chat_id)
+
+    def message(self, message_id: str) -> Message | None:
+        """A message's text and sender ("Obtain the content of a specified message", GET
+        /open-apis/im/v1/messages/:message_id: data.items[0].{msg_type, body.content, sender, mentions}),
+        or None when it is gone or out of the bot's reach."""
+        try:
+            data = self._call(GetMessageRequest.builder().message_id(message_id).build(), "get message")
+        except (FeishuError, Undeliverable, RetryLater) as err:
+            log.warning("could not read message %s: %s", message_id, err)
+            return None
+        items = data.get("items") or []
+        if not items:
+            return None
+        item = items[0]
+        return Message(
+            message_id=str(item.get("message_id") or message_id),
+            chat_id=item.get("chat_id") or None,
+            msg_type=str(item.get("msg_type") or "text"),
+            content=str((item.get("body") or {}).get("content") or ""),
+            sender_id=str((item.get("sender") or {}).get("id") or ""),
+            mentions=tuple(item.get("mentions") or ()),
+        )
 
     # -- people ---------------------------------------------------------------------------------
 

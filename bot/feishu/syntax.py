@@ -128,6 +128,11 @@ def words(parsed: ParsedText) -> list[str | Mention | Shown]:
     return out
 
 
+def looks_like_a_ping(word: str) -> bool:
+    """A typed word that would ping if obeyed: `@所有人`, `@all`, an `<at …>` tag. Shown, never obeyed."""
+    return bool(_AT_ALL_WORDS.fullmatch(word) or _AT_TAG.search(word))
+
+
 def mention(open_id: str) -> str:
     """A person, pinged, in a text or post message."""
     return f'<at user_id="{_attr(open_id)}"></at>'

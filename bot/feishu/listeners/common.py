@@ -1,0 +1,130 @@
+"""What every Feishu listener needs: ids in our namespace, the speaker's words as tokens, where they spoke,
+how to answer privately, and what to do after a press or a form (as bot/slack/listeners/common.py)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.feishu._pending import ours
+from bot.feishu.api import FeishuApi, FeishuError
+from bot.feishu.syntax import Mention, looks_like_a_ping
+from handlers.commands import DeptList, Literal, PersonRef, Token, tokenize
+from handlers.context import Actor
+from handlers.format import fill, plain_markup
+from handlers.interactions import queue_private, refresh_sent
+from handlers.ports import RetryLater, Undeliverable
+from handlers.results import DeptView, Text
+from handlers.runner import NOWHERE, Here, Outcome, Runner
+
+if TYPE_CHECKING:
+    from bot.app import Baton
+
+log = logging.getLogger("baton.feishu")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a press happened: the chat and the card's message, in our namespace (None when unknown)."""
+
+    chat: str | None = None
+    message: str | None = None
+
+
+def runner(baton: Baton) -> Runner:
+    return Runner(baton.engine, baton.config, baton.clock, baton.directory)
+
+
+def actor_of(baton: Baton, open_id: str, name: str | None = None, *, wrote: str | None = None) -> Actor:
+    return runner(baton).identify(ours(open_id), name, wrote=wrote)
+
+
+def run(baton: Baton, actor: Actor, command: Any, here: Here = NOWHERE) -> Outcome:
+    outcome = runner(baton).run(actor, command, here)
+    if outcome.ok:
+        baton.worker.wake()
+    return outcome
+
+
+def departments(baton: Baton, actor: Actor) -> tuple[DeptView, ...]:
+    return runner(baton).run(actor, DeptList()).reply.departments
+
+
+def tokens(text: str, mentions: tuple[Mention, ...]) -> list[Token]:
+    """A message's text (people as @name) as the handlers' tokens: each person the speaker mentioned is a
+    PersonRef in our namespace; a typed `@所有人` or `<at …>` is a Literal; quoted phrases stay whole."""
+    if not text:
+        return []
+    by_name = {"@" + m.name: m for m in mentions}
+    if not by_name:
+        return [_word(w) for w in tokenize(text)]
+    pattern = "|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True))
+    out: list[Token] = []
+    for i, part in enumerate(re.split(f"({pattern})", text)):
+        if i % 2:
+            person = by_name[part]
+            out.append(PersonRef(user_id=ours(person.open_id), name=person.name))
+        else:
+            out.extend(_word(w) for w in tokenize(part))
+    return out
+
+
+def _word(word: Token) -> Token:
+    return Literal(word) if isinstance(word, str) and looks_like_a_ping(word) else word
+
+
+def plain(text: Text, actor: Actor) -> str:
+    """A catalogue text as a toast shows it: plain, in the speaker's language and time zone."""
+    return fill(text, locale=actor.locale, tz=actor.tz, markup=plain_markup)
+
+
+def toast(kind: str, content: str) -> dict[str, Any]:
+    """A card callback's answer: a toast ("info" | "success" | "error" | "warning") for the presser."""
+    return {"toast": {"type": kind, "content": content}}
+
+
+def with_card(answer: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
+    """The callback's answer that also replaces the pressed card (card JSON 2.0, as "raw" data)."""
+    return {**answer, "card": {"type": "raw", "data": card}}
+
+
+def send_private(
+    api: FeishuApi, *, open_id: str, chat_id: str | None, direct: bool, card: dict[str, Any]
+) -> None:
+    """A card only this person sees: ephemeral in a group, an ordinary message in a one-to-one chat
+    (Feishu has no ephemeral cards there). A failure is logged: the speaker may try again."""
+    try:
+        if not direct and chat_id:
+            try:
+                api.send_ephemeral(chat_id=chat_id, open_id=open_id, card=card)
+                return
+            except (FeishuError, Undeliverable) as err:
+                # Not allowed here (a chat type without ephemeral cards): a direct message instead.
+                log.info("ephemeral card refused in %s (%s): sending it directly", chat_id, err)
+        api.send_to_user(open_id, msg_type="interactive", content=card)
+    except (FeishuError, RetryLater, Undeliverable) as err:
+        log.warning("could not answer %s privately: %s", open_id, err)
+
+
+def after_press(baton: Baton, actor: Actor, outcome: Outcome, place: Place) -> dict[str, Any]:
+    """A refusal: a private note (and the toast says why); a change: the pressed card brought up to date
+    through the outbox. The callback's answer is the toast."""
+    if not outcome.ok and outcome.reply.text is not None:
+        queue_private(
+            baton.engine,
+            user_id=actor.user_id,
+            channel_id=place.chat,
+            text=outcome.reply.text,
+            clock=baton.clock,
+        )
+        baton.worker.wake()
+        return toast("error", plain(outcome.reply.text, actor))
+    if place.chat and place.message:
+        # A card sent to one person is re-rendered; a shared card is already queued by the handler.
+        refresh_sent(baton.engine, channel=place.chat, ts=place.message, clock=baton.clock)
+    baton.worker.wake()
+    if outcome.reply.text is not None:
+        return toast("success", plain(outcome.reply.text, actor))
+    return toast("success", "✓")

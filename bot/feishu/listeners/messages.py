@@ -1,0 +1,146 @@
+"""Messages people send: commands (one-to-one with the bot, or @Baton in a group), "@Baton task" in reply
+to a message (files it), and topic replies under the day's stand-up post (answers).
+
+A command is `/task …` or `/standup …` (slash optional; `任务`, `站会` too); in a one-to-one chat a bare
+subcommand (`new …`, `list`) is a task command. Command replies are sent at once, privately: an ephemeral
+card in a group, an ordinary reply in a one-to-one chat; what a command changes goes out via the outbox.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from bot.feishu import ids
+from bot.feishu._pending import new_task_form, ours, reply_card
+from bot.feishu.api import FeishuApi
+from bot.feishu.events import MessageReceived
+from bot.feishu.listeners.common import actor_of, departments, run, runner, send_private, tokens
+from bot.feishu.syntax import message_text, parse_text
+from handlers import standup_replies
+from handlers.commands import _SUBCOMMANDS, Literal, NewTask, Token, parse_task_command
+from handlers.context import Actor
+from handlers.errors import BatonError, InvalidInput
+from handlers.results import Reply, Text
+from handlers.runner import Here, Outcome, refused
+
+if TYPE_CHECKING:
+    from bot.app import Baton
+
+TITLE_FROM_MESSAGE = 150
+
+
+def command_in(words: list[Token], *, direct: bool) -> tuple[str, list[Token]] | None:
+    """("task" | "standup", the command's tokens), or None when the message is no command."""
+    if not words or not isinstance(words[0], str):
+        return None
+    first = words[0].lower().lstrip("/／")
+    if first in ids.TASK_WORDS:
+        return "task", words[1:]
+    if first in ids.STANDUP_WORDS:
+        return "standup", words[1:]
+    if direct and first in _SUBCOMMANDS:
+        return "task", words
+    return None
+
+
+def files_the_quoted(event: MessageReceived, found: tuple[str, list[Token]] | None) -> bool:
+    """`@Baton task [options]` in reply to a message: file that message (a subcommand runs as usual)."""
+    if event.parent_id is None or found is None or found[0] != "task":
+        return False
+    rest = found[1]
+    return not rest or not (isinstance(rest[0], str) and rest[0].lower() in _SUBCOMMANDS)
+
+
+def on_message(baton: Baton, api: FeishuApi, event: MessageReceived, *, applink: str) -> None:
+    if event.sender_type != "user" or not event.sender_open_id:
+        return  # bots, Baton's own messages included, give no commands
+    chat = ours(event.chat_id)
+    if not (event.is_direct or event.mentions_bot):
+        if event.root_id and event.root_id != event.message_id:
+            # A topic reply in a group: it may answer the day's stand-up (same rules as Slack's threads).
+            standup_replies.reply_written(
+                baton.engine,
+                channel_id=chat,
+                thread=ours(event.root_id),
+                message_id=ours(event.message_id),
+                user_id=ours(event.sender_open_id),
+                text=event.text,
+                clock=baton.clock,
+            )
+        return
+    words = tokens(event.text, event.mentions)
+    found = command_in(words, direct=event.is_direct)
+    actor = actor_of(baton, event.sender_open_id, wrote=event.text if found else None)
+    here = Here(channel_id=chat, conversation="direct" if event.is_direct else "channel")
+    if files_the_quoted(event, found):
+        assert found is not None
+        outcome = file_quoted(baton, api, event, actor, here, found[1], applink=applink)
+    elif found is None:
+        outcome = Outcome(reply=Reply(kind="message", text=Text("dm_help")), actor=actor, ok=True)
+    else:
+        surface, words = found
+        run_text = runner(baton).task if surface == "task" else runner(baton).standup
+        outcome = run_text(actor, words, here)
+        if outcome.ok:
+            baton.worker.wake()
+    answer(baton, api, event, outcome, here)
+
+
+def answer(baton: Baton, api: FeishuApi, event: MessageReceived, outcome: Outcome, here: Here) -> None:
+    if outcome.reply.kind == "form":
+        meta = {"channel": here.channel_id, "conversation": here.conversation}
+        card = new_task_form(outcome.locale, departments(baton, outcome.actor), metadata=meta)
+    else:
+        card = reply_card(outcome.reply, locale=outcome.locale, tz=outcome.tz, now=baton.clock())
+    if card:
+        send_private(
+            api, open_id=event.sender_open_id, chat_id=event.chat_id, direct=event.is_direct, card=card
+        )
+
+
+def file_quoted(
+    baton: Baton,
+    api: FeishuApi,
+    event: MessageReceived,
+    actor: Actor,
+    here: Here,
+    options: list[Token],
+    *,
+    applink: str,
+) -> Outcome:
+    """The quoted message becomes a task: its first line the title, its text the details, options
+    (`@owner #dept due:… !high`) from the reply; the quoted text is shown, never parsed as options."""
+    assert event.parent_id is not None
+    quoted = api.message(event.parent_id)
+    text = ""
+    if quoted is not None:
+        try:
+            raw = message_text(quoted.content, quoted.msg_type)
+        except (ValueError, AttributeError):
+            raw = ""
+        text = parse_text(raw, _receive_shape(quoted.mentions), bot_open_id=None).text
+    first_line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    title = (
+        first_line if len(first_line) <= TITLE_FROM_MESSAGE else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
+    )
+    try:
+        command = parse_task_command(["new", *options, Literal(title or "-")])
+    except BatonError as refusal:
+        return refused(refusal, actor)
+    assert isinstance(command, NewTask)
+    if not title:  # nothing readable to file (a picture, a recalled message): say so, file nothing
+        return refused(InvalidInput("title_missing"), actor)
+    # Feishu gives messages no public permalink; the AppLink opens the chat the message is in.
+    chat_id = quoted.chat_id if quoted is not None and quoted.chat_id else event.chat_id
+    link = f"{applink}/client/chat/open?openChatId={chat_id}"
+    command = dataclasses.replace(command, title=title, details=text.strip(), source_link=link)
+    return run(baton, actor, command, here)
+
+
+def _receive_shape(mentions: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """GET message's mentions ({key, id: open_id, name}) in the receive event's shape (id: {open_id})."""
+    return [
+        {**m, "id": m["id"] if isinstance(m.get("id"), dict) else {"open_id": str(m.get("id") or "")}}
+        for m in mentions
+    ]
