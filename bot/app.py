@@ -82,7 +82,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
     """The bot on every platform configured (Slack, Feishu / Lark, or both): one database, one delivery
     worker whose sender routes each message to its reader's platform."""
     from bot.directories import Directories
-    from bot.feishu._pending import senders_for
+    from bot.router import senders_for
 
     engine = engine or make_engine(settings.database_url)
     slack = settings.slack_bot_token is not None or not settings.feishu_enabled

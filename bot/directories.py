@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.feishu._pending import is_feishu, theirs
+from bot.feishu.ids import is_feishu, theirs
 from handlers.context import Directory, Profile
 
 

@@ -14,17 +14,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu import ids
-from bot.feishu._pending import (
-    assign_form,
-    comment_form,
-    due_form,
-    new_task_form,
-    ours,
-    reason_form,
-    reply_card,
-    standup_form,
-)
 from bot.feishu.events import CardAction
+from bot.feishu.forms import assign_form, comment_form, due_form, new_task_form, reason_form, standup_form
+from bot.feishu.ids import ours
 from bot.feishu.listeners.common import (
     Place,
     actor_of,
@@ -35,6 +27,7 @@ from bot.feishu.listeners.common import (
     toast,
     with_card,
 )
+from bot.feishu.render import reply_card
 from handlers.commands import (
     Assign,
     Comment,

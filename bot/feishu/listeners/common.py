@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.feishu._pending import ours
 from bot.feishu.api import FeishuApi, FeishuError
+from bot.feishu.ids import ours
 from bot.feishu.syntax import Mention, looks_like_a_ping
 from handlers.commands import DeptList, Literal, PersonRef, Token, tokenize
 from handlers.context import Actor

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.feishu import ids
-from bot.feishu._pending import new_task_form, standup_form
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import BotMenu
+from bot.feishu.forms import new_task_form, standup_form
 from bot.feishu.listeners.common import actor_of, departments, send_private
 from handlers.interactions import open_run_of, queue_private, request_home
 from handlers.results import Text

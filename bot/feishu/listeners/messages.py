@@ -12,10 +12,12 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu import ids
-from bot.feishu._pending import new_task_form, ours, reply_card
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import MessageReceived
+from bot.feishu.forms import new_task_form
+from bot.feishu.ids import ours
 from bot.feishu.listeners.common import actor_of, departments, run, runner, send_private, tokens
+from bot.feishu.render import reply_card
 from bot.feishu.syntax import message_text, parse_text
 from handlers import standup_replies
 from handlers.commands import _SUBCOMMANDS, Literal, NewTask, Token, parse_task_command
