@@ -518,9 +518,7 @@ def bench_delivery(count: int, ceiling: int) -> None:
     settings = Settings(SLACK_BOT_TOKEN="xoxb-bench", SLACK_API_URL=fake.url, DATABASE_URL="sqlite://")  # type: ignore[call-arg]
     client = web_client(settings)
     client.retry_handlers = []
-    worker = DeliveryWorker(
-        engine, SlackSender(client), system_clock
-    )
+    worker = DeliveryWorker(engine, SlackSender(client), system_clock)
     started = time.perf_counter()
     while True:
         worker.deliver_due()

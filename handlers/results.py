@@ -43,6 +43,11 @@ class TaskView:
     waits_for: tuple[int, ...] = ()
     watchers: tuple[str, ...] = ()
     history: tuple[EventView, ...] = ()
+    # Intake (SPEC §8): the request type it was filed as, its fields (name, value), the requester's rating.
+    request_type: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    rating: int | None = None
+    rating_note: str | None = None
 
 
 @dataclass(frozen=True)
