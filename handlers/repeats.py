@@ -49,7 +49,7 @@ def next_occurrence(cal: WorkCalendar, rule: str, at: str, after: datetime) -> O
     """The first occurrence filed after `after`. A daily rule skips days off; a weekly or monthly one moves
     to the next working day (and gives way when that reaches its next occurrence)."""
     hour, minute = (int(p) for p in at.split(":"))
-    day = cal.local_date(after)
+    day = cal.local_date(after) - timedelta(days=31)  # a period moved past days off may fire after `after`
     periods = [day + timedelta(days=i) for i in range(HORIZON) if _matches(rule, day + timedelta(days=i))]
     for i, period in enumerate(periods):
         fire_day = period
