@@ -14,7 +14,7 @@ from handlers.commands import DeptRef, NewTask, PersonRef
 from handlers.context import Context
 from handlers.errors import InvalidInput, NotAllowed, NotFound
 from handlers.intake_commands import FieldSpec, TypeAdd, TypeList, TypeRemove
-from handlers.results import Reply, Text
+from handlers.results import Reply, Text, TypeView
 from storage import intake as intake_store
 from storage import people as people_store
 from storage import tasks as task_store
@@ -89,7 +89,11 @@ def type_list(ctx: Context, cmd: TypeList) -> Reply:
     lines = [describe(r, depts.get(r.department_id, "?"), names) for r in rows]
     if not lines:
         return Reply(kind="message", text=Text("type_none"))
-    return Reply(kind="message", text=Text("type_list", {"lines": "\n".join(lines)}))
+    views = tuple(
+        TypeView(depts.get(r.department_id, "?"), r.name, tuple((s.name, s.required) for s in specs_of(r)))
+        for r in rows
+    )
+    return Reply(kind="message", text=Text("type_list", {"lines": "\n".join(lines)}), types=views)
 
 
 def describe(rtype: RequestType, dept: str, names: dict[str, str]) -> str:

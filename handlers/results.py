@@ -59,6 +59,19 @@ class DeptView:
 
 
 @dataclass(frozen=True)
+class TypeView:
+    """A request type as a form offers it: its department, name and fields (name, required)."""
+
+    dept: str
+    name: str
+    fields: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.dept}/{self.name}"
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the speaker sees, by kind:
 
@@ -79,3 +92,4 @@ class Reply:
     scope: str = ""  # for lists: which list, its department and where this page starts
     dept: str | None = None
     offset: int = 0
+    types: tuple[TypeView, ...] = ()  # for `/task type list`: the catalogue, for the New task form's menu
