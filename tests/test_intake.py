@@ -214,6 +214,14 @@ def test_a_rating_by_command_and_by_button_shows_on_the_task_in_stats_and_the_di
     stats = bot.ok("pete", "stats production 2").reply.stats
     assert (stats.rating_avg, stats.rating_count) == (4.0, 2)
     assert "Rating: 4.0/5 (2 rated)" in stats_lines(stats, locale="en")
+    # The weekly digest of the week they were given in (posted Monday 23 Nov in production's channel).
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    sweep(bot.engine, now=monday, default_tz="UTC")
+    with unit_of_work(bot.engine) as session:
+        digests = select(OutboxMessage).where(OutboxMessage.event == "digest")
+        row = session.exec(digests.where(OutboxMessage.recipient == "C_PRODUCTION")).one()
+        post = Composer(session, now=monday, config=CONFIG, directory=None).compose(row).message.body
+    assert (post.stats.rating_avg, post.stats.rating_count) == (4.0, 2)  # type: ignore[union-attr]
 
 
 # ---- recurring requests ----------------------------------------------------------------------
