@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from handlers.format import fill, instant, plain_markup, stats_lines
+from handlers.format import fill, instant, intake_lines, plain_markup, stats_lines
 from handlers.i18n import template
 from handlers.outgoing import (
     Card,
@@ -54,6 +54,7 @@ def task_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneInfo)
         lines.append(f"  {t(locale, 'label_watchers')}: " + ", ".join(_name(names, w) for w in view.watchers))
     if view.source_link:
         lines.append(f"  {t(locale, 'label_source')}: {view.source_link}")
+    lines += [f"  {line}" for line in intake_lines(view, locale)]
     return lines
 
 
@@ -62,11 +63,11 @@ def history_lines(view: TaskView, names: dict[str, str], locale: str, tz: ZoneIn
     for ev in view.history:
         when = instant(ev.at, tz=tz, locale=locale)
         line = f"    {when} {_name(names, ev.actor_id)} {t(locale, 'ev_' + ev.action)}"
-        if ev.action == "assign" and ev.to_value:
+        if ev.action in ("assign", "triage") and ev.to_value:
             line += f" → {_name(names, ev.to_value)}"
         elif ev.action == "due" and ev.to_value:
             line += " → " + instant(datetime.fromisoformat(ev.to_value), tz=tz, locale=locale)
-        elif ev.action in ("priority", "depends") and ev.to_value:
+        elif ev.action in ("priority", "depends", "rate", "repeat", "repeat_copy") and ev.to_value:
             line += f" {ev.to_value}"
         if ev.note:
             line += f": {ev.note}"

@@ -54,6 +54,10 @@ class NewTask:
     details: str = ""
     watchers: tuple[PersonRef, ...] = ()
     source_link: str | None = None
+    # `name: value` pairs (a request type's fields, SPEC §8), and the title as typed with them, used
+    # when the first word names no request type.
+    fields: tuple[tuple[str, str], ...] = ()
+    typed_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class ListTasks:
     scope: str = "mine"  # mine, requested, overdue, waiting, dept, all
     dept: DeptRef | None = None
     offset: int = 0
+    type_name: str | None = None  # `dept <name> type <type>`
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class Move:
     task_id: int
     note: str = ""
     pressed: bool = False  # from a button: pressing it again once it took effect changes nothing
+    rating: int | None = None  # `/task verify <id> [1-5]`
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ class DeptUpsert:
     tz: str | None = None
     country: str | None = None
     hours: tuple[str, str] | None = None
+    triage: str | None = None  # lead, rotate
 
 
 @dataclass(frozen=True)
@@ -320,9 +327,14 @@ def _new(_sub: str, t: _Tokens) -> NewTask:
     due: str | None = None
     priority: Priority | None = None
     words: list[str] = []
+    typed: list[str] = []
+    fields: list[tuple[str, str]] = []
     while (token := t.next()) is not None:
         low = token.lower() if isinstance(token, str) else ""
-        if owner is None and (p := person_of(token)):
+        if isinstance(token, str) and (pair := _field_pair(token, t)):
+            fields.append(pair[:2])
+            typed.append(pair[2])
+        elif owner is None and (p := person_of(token)):
             owner = p
         elif dept is None and (d := dept_of(token)):
             dept = d
@@ -336,9 +348,37 @@ def _new(_sub: str, t: _Tokens) -> NewTask:
             priority = parse_priority(token)
         else:
             words.append(plain_word(token))
+            typed.append(words[-1])
     title = " ".join(words).strip()
     check_title(title)
-    return NewTask(title=title, owner=owner, dept=dept, due=due, priority=priority)
+    return NewTask(
+        title=title,
+        owner=owner,
+        dept=dept,
+        due=due,
+        priority=priority,
+        fields=tuple(fields),
+        typed_title=" ".join(typed).strip() if fields else "",
+    )
+
+
+_PAIR = re.compile(r'^("[^"]+"|[^\W\d][^\s:"：/]*)[:：](.*)$')
+
+
+def _field_pair(token: str, t: _Tokens) -> tuple[str, str, str] | None:
+    """`location: "bay 3"`, `location:bay3` or `"gauge id": 7` (never due:, never a link): the name, the
+    value, and the words as typed."""
+    m = _PAIR.match(token)
+    if m is None or m[2].startswith("//") or m[1].lower() in ("due", "截止"):
+        return None
+    value, typed = m[2], token
+    if not value:
+        nxt = t.next()
+        if nxt is None:
+            raise InvalidInput("field_value_missing", name=strip_quotes(m[1]))
+        value = plain_word(nxt)
+        typed = f"{token} {value}"
+    return strip_quotes(m[1]).lower(), strip_quotes(value), typed
 
 
 def check_title(title: str) -> None:
@@ -356,7 +396,12 @@ def _list(_sub: str, t: _Tokens) -> ListTasks:
         dept = dept_or_name(t.next())
         if dept is None:
             raise InvalidInput("dept_missing")
-        return ListTasks(scope=scope, dept=dept)
+        type_name = None
+        if (word := t.word()) is not None:
+            type_name = (t.word() or "").lower() if word.lower() in ("type", "类型") else ""
+            if not type_name:
+                raise InvalidInput("list_scope_bad", given=word[:40])
+        return ListTasks(scope=scope, dept=dept, type_name=type_name)
     return ListTasks(scope=scope)
 
 
@@ -367,11 +412,18 @@ def _show(_sub: str, t: _Tokens) -> ShowTask:
 def _move(sub: str, t: _Tokens) -> Move:
     task_id = parse_task_id(t.word())
     note = t.rest_text()
+    rating = None
+    if sub == "verify" and note.split(" ", 1)[0].isdigit():
+        from handlers.intake_commands import parse_rating
+
+        first, _, note = note.partition(" ")
+        rating = parse_rating(first)
+        note = note.strip()
     if sub in NOTE_REQUIRED and not note:
         raise InvalidInput("reason_missing", move=sub, task_id=task_id)
     if len(note) > MAX_NOTE:
         raise InvalidInput("note_too_long", limit=MAX_NOTE)
-    return Move(move=sub, task_id=task_id, note=note)
+    return Move(move=sub, task_id=task_id, note=note, rating=rating)
 
 
 def _person(t: _Tokens, usage: str) -> PersonRef:
@@ -476,6 +528,10 @@ def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
             extra["tz"] = value
         elif key in ("country", "国家"):
             extra["country"] = value.upper()
+        elif key in ("triage", "分派"):
+            if value.lower() not in ("lead", "rotate"):
+                raise InvalidInput("triage_bad", given=value[:20])
+            extra["triage"] = value.lower()
         elif key in ("hours", "工作时间"):
             m = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)", value)
             if not m or value[:5] >= value[6:]:
@@ -573,3 +629,7 @@ _SUBCOMMANDS = {
     "snooze": _snooze,
     "语言": _lang,
 }
+
+
+# Intake's commands (request types, ratings, repeats) add themselves to the table above.
+import handlers.intake_commands  # noqa: E402, F401

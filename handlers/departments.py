@@ -28,7 +28,7 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
         raise NotAllowed("dept_exists", name=cmd.name)
     if not cmd.create and existing is None:
         raise NotFound("dept_unknown", name=cmd.name)
-    changes = (cmd.lead, cmd.channel, cmd.sla_hours, cmd.tz, cmd.country, cmd.hours)
+    changes = (cmd.lead, cmd.channel, cmd.sla_hours, cmd.tz, cmd.country, cmd.hours, cmd.triage)
     if not cmd.create and all(c is None for c in changes):
         raise NotAllowed("no_change")
     if cmd.tz is not None:
@@ -53,6 +53,8 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
         dept.country = cmd.country
     if cmd.hours is not None:
         dept.work_start, dept.work_end = cmd.hours
+    if cmd.triage is not None:
+        dept.triage = cmd.triage
     ctx.session.add(dept)
     ctx.session.flush()
     if lead is not None and lead.department_id is None:

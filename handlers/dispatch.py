@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import departments, preferences, standups, stats, tasks
+from handlers import departments, intake, preferences, ratings, repeats, standups, stats, tasks
 from handlers.commands import (
     Assign,
     Comment,
@@ -30,6 +30,7 @@ from handlers.commands import (
     Watch,
 )
 from handlers.context import Context
+from handlers.intake_commands import Rate, RepeatList, RepeatSet, RepeatStop, TypeAdd, TypeList, TypeRemove
 from handlers.results import Reply, Text
 from handlers.standup_commands import (
     StandupAnswerText,
@@ -64,6 +65,13 @@ _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     SetNotify: preferences.set_notify,
     Stats: stats.stats,
     Snooze: tasks.snooze,
+    TypeAdd: intake.type_add,
+    TypeList: intake.type_list,
+    TypeRemove: intake.type_remove,
+    Rate: ratings.rate,
+    RepeatSet: repeats.repeat_set,
+    RepeatList: repeats.repeat_list,
+    RepeatStop: repeats.repeat_stop,
     StandupSetup: standups.setup,
     StandupPeople: standups.change_people,
     StandupAway: standups.away,

@@ -87,4 +87,25 @@ def stats_lines(stats: Any, *, locale: str, escape: Callable[[str], str] = plain
         t(locale, "stats_overdue", count=stats.overdue_now),
         t(locale, "stats_oldest", tasks=oldest),
         t(locale, "stats_waits", depts=waits),
+        rating_line(locale, stats.rating_avg, stats.rating_count),
     ]
+
+
+def rating_line(locale: str, average: float | None, count: int) -> str:
+    if average is None or not count:
+        return t(locale, "stats_rating", rating=t(locale, "stats_none"), count=0)
+    return t(locale, "stats_rating", rating=f"{average:.1f}/5", count=count)
+
+
+def intake_lines(view: Any, locale: str) -> list[str]:
+    """A task's request type, fields and rating (handlers.results.TaskView), as plain lines."""
+    lines: list[str] = []
+    if view.request_type:
+        lines.append(f"{t(locale, 'label_type')}: {view.request_type}")
+    if view.fields:
+        lines.append(" · ".join(f"{name}: {value}" for name, value in view.fields))
+    if view.rating is not None:
+        stars = "★" * view.rating + "☆" * (5 - view.rating)
+        note = f" — {view.rating_note}" if view.rating_note else ""
+        lines.append(f"{t(locale, 'label_rating')}: {stars} {view.rating}/5{note}")
+    return lines

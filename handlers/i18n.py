@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers import i18n_intake as intake_texts
+
 EN: dict[str, str] = {
     # buttons, forms, home
     "already": "T-{task_id} is already up to date.",
@@ -308,8 +310,8 @@ EN: dict[str, str] = {
         "`/task list [mine|requested|overdue|waiting|dept <name>|all]` list tasks\n"
         "`/task show <id>` the card and its history\n"
         "`/task ack|start|done <id> [note]` · `/task block <id> <reason>` owner's moves\n"
-        "`/task verify <id>` · `/task reopen <id> <reason>` · `/task cancel <id> <reason>` "
-        "requester's moves\n"
+        "`/task verify <id> [1-5] [comment]` · `/task reopen <id> <reason>` · `/task cancel <id> <reason>` "
+        "requester's moves · `/task rate <id> <1-5> [comment]` rate it (changeable for a day)\n"
         "`/task assign <id> @user` · `/task due <id> <when>` · `/task priority <id> <level>`\n"
         "`/task comment <id> <text>` · `/task watch <id>` · `/task depends <id> on <id>`\n"
         "`/task handover @from @to` (lead or admin)\n"
@@ -318,8 +320,15 @@ EN: dict[str, str] = {
         "`/task lang en|zh` your language · `/task notify instant|daily <HH:MM>` news of tasks you requested "
         "or watch: as it happens, or one morning summary\n"
         "`/task dept add <name> lead @user [channel #ch] [sla <hours>h] [tz <zone>] [country <CC>] "
-        "[hours 09:00-18:00]` · `/task dept set <name> …` · `/task dept list` · `/task member @user <dept>` "
-        "(admin)\n"
+        "[hours 09:00-18:00] [triage lead|rotate]` · `/task dept set <name> …` · `/task dept list` · "
+        "`/task member @user <dept>` (admin)\n"
+        '`/task type add <dept> <name> [fields "gauge id"*, location] [priority <level>] [sla <hours>h] '
+        "[owner @user | rotate @a @b …]` (`*` = required) · `/task type list [dept]` · "
+        "`/task type remove <dept> <name>` a department's request types (lead or admin); file one with "
+        '`/task new <type> <title> "gauge id": G-7 location: "bay 3"`; '
+        "`/task list dept <name> type <type>`\n"
+        "`/task repeat <id> every day|weekday|monday…sunday|month <n> [at <HH:MM>]` · `/task repeat list` · "
+        "`/task repeat stop <id>` file a fresh copy on a schedule\n"
         "`/task help` this list · `/standup help` stand-ups\n"
         "Dates: `friday`, `next friday 5pm`, `tomorrow`, `in 3 days`, `eod`, `2026-12-01`, `明天`, `下周五`. "
         "A date without a time means the end of that working day."
@@ -615,7 +624,8 @@ ZH: dict[str, str] = {
         "`/task list [mine|requested|overdue|waiting|dept <名称>|all]` 查看任务列表\n"
         "`/task show <编号>` 任务卡片及历史\n"
         "`/task ack|start|done <编号> [备注]` · `/task block <编号> <原因>` 负责人操作\n"
-        "`/task verify <编号>` · `/task reopen <编号> <原因>` · `/task cancel <编号> <原因>` 提出人操作\n"
+        "`/task verify <编号> [1-5] [评价]` · `/task reopen <编号> <原因>` · `/task cancel <编号> <原因>` "
+        "提出人操作 · `/task rate <编号> <1-5> [评价]` 评分（一天内可修改）\n"
         "`/task assign <编号> @用户` · `/task due <编号> <时间>` · `/task priority <编号> <级别>`\n"
         "`/task comment <编号> <内容>` · `/task watch <编号>` · `/task depends <编号> on <编号>`\n"
         "`/task handover @原负责人 @新负责人`（部门负责人或管理员）\n"
@@ -623,14 +633,24 @@ ZH: dict[str, str] = {
         "`/task lang en|zh` 你的语言 · `/task notify instant|daily <HH:MM>` 你提出或关注的任务的动态："
         "即时通知，或每天早上汇总一次\n"
         "`/task dept add <名称> lead @用户 [channel #频道] [sla <小时>h] [tz <时区>] [country <国家>] "
-        "[hours 09:00-18:00]` · `/task dept set <名称> …` · `/task dept list` · `/task member @用户 <部门>`"
-        "（管理员）\n"
+        "[hours 09:00-18:00] [triage lead|rotate]` · `/task dept set <名称> …` · `/task dept list` · "
+        "`/task member @用户 <部门>`（管理员）\n"
+        '`/task type add <部门> <名称> [fields "gauge id"*, location] [priority <级别>] [sla <小时>h] '
+        "[owner @用户 | rotate @甲 @乙 …]`（`*` 为必填）· `/task type list [部门]` · "
+        "`/task type remove <部门> <名称>` 部门的请求类型（负责人或管理员）；提交时写 "
+        '`/task new <类型> <标题> "gauge id": G-7 location: "3 号位"`；'
+        "`/task list dept <名称> type <类型>`\n"
+        "`/task repeat <编号> every day|weekday|monday…sunday|month <n> [at <HH:MM>]` · "
+        "`/task repeat list` · `/task repeat stop <编号>` 按周期重新提交任务副本\n"
         "`/task help` 本列表 · `/standup help` 站会\n"
         "时间：`明天`、`后天`、`下周五`、`明天下午3点`、`3天后`、`月底`、`friday`、`2026-12-01`。"
         "只写日期表示当天下班时间。"
     ),
     "menu_my_tasks": "我的任务",
 }
+
+EN.update(intake_texts.EN)
+ZH.update(intake_texts.ZH)
 
 CATALOGUE: dict[str, dict[str, str]] = {"en": EN, "zh": ZH}
 

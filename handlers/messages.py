@@ -55,6 +55,7 @@ from handlers.outgoing import (
 )
 from handlers.people import reader_locale, refresh_member, zone
 from handlers.ports import RetryLater, Skip, Undeliverable
+from handlers.ratings import RATING_MOVES
 from handlers.results import TaskView, Text
 from handlers.standups import closing_time
 from handlers.standups import summary as standup_summary
@@ -209,6 +210,8 @@ class Composer(Gathering):
             )
         else:
             names = {}
+        if row.event == "rate_ask" and item is not None:
+            item = replace(item, moves=RATING_MOVES, menu=False)  # five buttons: the rating is the answer
         return Notice(Text(f"n_{row.event}", params), item, row.note), names
 
     def _digest(self, row: OutboxMessage, where: Where, reader: Reader, member: Member | None) -> Composed:

@@ -2,8 +2,8 @@
 jump from one such instant to the next instead of sweeping every quarter of an hour.
 
 It mirrors the planner's rules (handlers.reminders): a task's next check or a person's overdue digest
-(both kept in the database), a stand-up opening or closing, a department's working morning (the
-weekly digest), a person's daily summary time, and anything already due.
+(both kept in the database), a recurring request's next copy, a stand-up opening or closing, a
+department's working morning (the weekly digest), a person's daily summary time, and anything already due.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlmodel import Session
 from handlers.calendars import Calendars
 from handlers.standups import is_standup_day, window
 from handlers.worktime import WorkCalendar
+from storage import intake as intake_store
 from storage import outbox, reminder_state
 from storage import people as people_store
 from storage import standups as standup_store
@@ -28,6 +29,9 @@ def next_instant(session: Session, *, after: datetime, until: datetime, default_
     check = reminder_state.earliest_check(session=session)
     if check is not None:
         found.append(max(check, after + SOON))  # already due but not swept yet: at once
+    repeat = intake_store.next_repeat_at(session=session)
+    if repeat is not None:
+        found.append(max(repeat, after + SOON))
     if outbox.held_recipients(session=session):
         found.append(after + SOON)
     for standup in standup_store.active_standups(session=session):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers import standups
+from handlers import repeats, standups
 from handlers.calendars import Calendars
 from handlers.lifecycle import ACTIVE
 from handlers.planned import Planned
@@ -187,6 +187,10 @@ class Planner:
             if cal.is_working_day(today) and oldest <= slot <= self.now:
                 self.add(Planned(f"daily:{user_id}:{today.isoformat()}", "dm", user_id, "daily"))
 
+    def repeats(self) -> None:
+        """Recurring requests whose time has come: each period's copy filed once (handlers.repeats)."""
+        repeats.file_due(self.session, now=self.now, default_tz=self.cal.default_tz)
+
     def _ran(self, standup: Standup, day: date) -> bool:
         assert standup.id is not None
         return (
@@ -205,4 +209,5 @@ def plan(session: Session, *, now: datetime, default_tz: str) -> list[Planned]:
     planner.task_reminders()
     planner.overdue_digests()
     planner.weekly_digests()
+    planner.repeats()
     return planner.planned

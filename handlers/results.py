@@ -43,6 +43,11 @@ class TaskView:
     waits_for: tuple[int, ...] = ()
     watchers: tuple[str, ...] = ()
     history: tuple[EventView, ...] = ()
+    # Intake (SPEC §8): the request type it was filed as, its fields (name, value), the requester's rating.
+    request_type: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+    rating: int | None = None
+    rating_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,19 @@ class DeptView:
     lead_id: str
     channel_id: str | None
     sla_hours: int
+
+
+@dataclass(frozen=True)
+class TypeView:
+    """A request type as a form offers it: its department, name and fields (name, required)."""
+
+    dept: str
+    name: str
+    fields: tuple[tuple[str, bool], ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.dept}/{self.name}"
 
 
 @dataclass(frozen=True)
@@ -74,3 +92,4 @@ class Reply:
     scope: str = ""  # for lists: which list, its department and where this page starts
     dept: str | None = None
     offset: int = 0
+    types: tuple[TypeView, ...] = ()  # for `/task type list`: the catalogue, for the New task form's menu

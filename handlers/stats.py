@@ -16,6 +16,7 @@ from handlers.errors import InvalidInput, NotFound
 from handlers.lifecycle import ACTIVE, Status
 from handlers.people import department
 from handlers.results import Reply
+from storage import intake as intake_store
 from storage import people as people_store
 from storage import tasks as task_store
 from storage.models import Department, Task
@@ -37,6 +38,8 @@ class DeptStats:
     overdue_now: int
     oldest: tuple[tuple[int, str], ...]  # (task id, title) of the oldest open tasks
     waits_on: tuple[tuple[str, int], ...]  # (department, open requests) this department waits on
+    rating_avg: float | None = None  # the requesters' ratings given in the period
+    rating_count: int = 0
 
 
 def dept_stats(
@@ -70,6 +73,9 @@ def dept_stats(
     requested = task_store.departments_asked(session=session, department_id=dept.id, start=start, end=end)
     names = people_store.department_names(session=session, ids=requested)
     counts = Counter(names.get(d or -1, "?") for d in requested)
+    rating_avg, rating_count = intake_store.ratings(
+        session=session, department_id=dept.id, since=start, until=end
+    )
     return DeptStats(
         dept=dept.name,
         start=start_day,
@@ -82,6 +88,8 @@ def dept_stats(
         overdue_now=overdue_now,
         oldest=tuple((t.id or 0, t.title) for t in oldest),
         waits_on=tuple(counts.most_common(WAITS_ON)),
+        rating_avg=rating_avg,
+        rating_count=rating_count,
     )
 
 

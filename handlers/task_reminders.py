@@ -84,7 +84,8 @@ class TaskRules:
     def _acknowledgement(self, task: Task, verdict: Verdict) -> None:
         """Not acknowledged within the promise: the owner; at twice the promise, the accountable lead."""
         dept = self._dept(task)
-        promise = dept.sla_hours if dept else DEFAULT_PROMISE_HOURS
+        # A request type's promise (kept on the task) overrides its department's.
+        promise = task.sla_hours or (dept.sla_hours if dept else DEFAULT_PROMISE_HOURS)
         start = task.assigned_at or task.created_at
         cal = self.cals.for_department(dept)
         since = start.isoformat()

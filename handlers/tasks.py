@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col
 
-from handlers import people, recipients
+from handlers import intake, people, ratings, recipients
 from handlers.calendars import Calendars, department_calendar
 from handlers.commands import (
     Assign,
@@ -100,6 +100,8 @@ def _name(ctx: Context, user_id: str) -> str:
 
 def file_task(ctx: Context, cmd: NewTask) -> Reply:
     check_title(cmd.title.strip())
+    cmd, rtype = intake.with_request_type(ctx, cmd)  # a request type named first: its fields and rules
+    triage: intake.Triage | None = None
     speaker = people.person(ctx.session, _self_ref(ctx))
     dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
     if cmd.owner is not None:
@@ -109,7 +111,8 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
                 raise NotFound("owner_without_dept", name=owner.name)
             dept = ctx.session.get(Department, owner.department_id)
     elif dept is not None:
-        owner = people.person(ctx.session, _ref(dept.lead_id))
+        triage = intake.triage_owner(ctx, dept, rtype)
+        owner = triage.owner
     else:
         raise NotFound("owner_or_dept_missing")
     assert dept is not None and dept.id is not None
@@ -145,6 +148,7 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         at=ctx.now,
         to_value=owner.user_id,
     )
+    intake.after_filing(ctx, task, rtype, cmd.fields, triage)
     for ref in cmd.watchers:
         _add_watcher(ctx, task, people.person(ctx.session, ref).user_id)
     recipients.tell(ctx, task, "assigned", [owner.user_id])
@@ -203,6 +207,8 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
         task.status = after.value
     task.updated_at = ctx.now
     _tell_about_move(ctx, task, cmd)
+    if cmd.move == "verify":
+        ratings.after_verify(ctx, task, cmd.rating, cmd.note)
     recipients.refresh_card(ctx, task)
     return _reply(ctx, f"moved_{cmd.move}", task, task_id=task.id)
 
@@ -498,6 +504,8 @@ def list_tasks(ctx: Context, cmd: ListTasks) -> Reply:
         dept = people.department(ctx.session, cmd.dept)
         conditions = [Task.owning_department_id == dept.id, active]
         params["dept"] = dept.name
+        if cmd.type_name:
+            conditions.append(Task.request_type_id == intake.type_id(ctx, dept, cmd.type_name))
     else:
         conditions = [active]
     conditions.append(task_store.visible_to(uid))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from handlers.results import EventView, TaskView
+from storage import intake as intake_store
 from storage import people as people_store
 from storage import tasks as task_store
 from storage.models import Task
@@ -19,6 +20,9 @@ def task_views(
         session=session,
         ids=[t.owning_department_id for t in tasks] + [t.requesting_department_id for t in tasks],
     )
+    ids = [t.id for t in tasks if t.id is not None]
+    fields = intake_store.task_fields(session=session, task_ids=ids)
+    types = intake_store.type_names(session=session, ids=[t.request_type_id for t in tasks])
     views = []
     for task in tasks:
         assert task.id is not None
@@ -49,6 +53,10 @@ def task_views(
                 created_at=task.created_at,
                 source_link=task.source_link,
                 history=history,
+                request_type=types.get(task.request_type_id or -1),
+                fields=tuple(fields.get(task.id, ())),
+                rating=task.rating,
+                rating_note=task.rating_note,
                 **extras,
             )
         )

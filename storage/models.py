@@ -28,6 +28,8 @@ class Department(SQLModel, table=True):
     work_start: str = Field(default="09:00", max_length=5)
     work_end: str = Field(default="18:00", max_length=5)
     created_at: datetime = Field(sa_column=_instant(nullable=False))
+    # Who owns work filed to it without an owner: "lead", or "rotate" through its members in turn.
+    triage: str = Field(default="lead", max_length=8)
 
 
 class Member(SQLModel, table=True):
@@ -48,6 +50,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_task_status_due", "status", "due_at"),
+        Index("uq_task_repeat_key", "repeat_key", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -78,6 +81,15 @@ class Task(SQLModel, table=True):
     next_check_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True, default=recheck_instant)
     )
+    # Filed as one of its department's request types (SPEC §8); its response promise, when the type has one.
+    request_type_id: int | None = Field(default=None, foreign_key="requesttype.id")
+    sla_hours: int | None = Field(default=None)
+    # The requester's rating of the result (1-5), once, changeable for a day.
+    rating: int | None = Field(default=None)
+    rating_note: str | None = Field(default=None, max_length=1000)
+    rated_at: datetime | None = Field(default=None, sa_column=_instant())
+    # A copy filed by a repeat schedule: "<schedule id>:<period>", unique, so each period files once.
+    repeat_key: str | None = Field(default=None, max_length=64)
 
 
 class TaskWatcher(SQLModel, table=True):
@@ -231,3 +243,50 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(max_length=500)
+
+
+class RequestType(SQLModel, table=True):
+    """A kind of request a department takes (its service catalogue): fields, priority, promise, owner rule."""
+
+    __table_args__ = (UniqueConstraint("department_id", "name", name="uq_requesttype_dept_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    name: str = Field(max_length=40)  # lower-case
+    # JSON: [{"name": "gauge id", "required": true}, ...] in the order they are asked.
+    fields: str = Field(default="[]", max_length=4000)
+    priority: str | None = Field(default=None, max_length=10)
+    sla_hours: int | None = Field(default=None)
+    owner_id: str | None = Field(default=None, max_length=64)
+    rotation: str | None = Field(default=None, max_length=1000)  # user ids, comma-separated
+    created_at: datetime = Field(sa_column=_instant(nullable=False))
+
+
+class TaskField(SQLModel, table=True):
+    """A request type's field as filled on one task."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    name: str = Field(primary_key=True, max_length=60)
+    position: int = Field(default=0)
+    value: str = Field(default="", max_length=2000)
+
+
+class TriageTurn(SQLModel, table=True):
+    """Whose turn it is in a rotation ("dept:<id>" or "type:<id>"): a counter every replica advances in the
+    database, so turns are fair across processes."""
+
+    key: str = Field(primary_key=True, max_length=40)
+    counter: int = Field(default=0)
+
+
+class RepeatSchedule(SQLModel, table=True):
+    """`/task repeat`: a task copied afresh on a schedule, in the requester's working calendar."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    rule: str = Field(max_length=16)  # day, weekday, mon..sun, month:<n>
+    at_time: str = Field(default="09:00", max_length=5)
+    created_by: str = Field(max_length=64)
+    active: bool = Field(default=True)
+    next_at: datetime = Field(sa_column=_instant(nullable=False, index=True))
+    created_at: datetime = Field(sa_column=_instant(nullable=False))

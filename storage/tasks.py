@@ -161,3 +161,7 @@ def record_event(
             note=note or None,
         )
     )
+
+
+def tasks_of_type(*, session: Session, type_id: int | None) -> Sequence[Task]:
+    return session.exec(select(Task).where(Task.request_type_id == type_id)).all()

@@ -56,6 +56,7 @@ def test_a_tasks_whole_life_records_every_step_and_tells_the_right_people(bot: D
         (uid("alice"), "ack"),
         (uid("alice"), "done"),
         (uid("pete"), "verify"),
+        (uid("alice"), "rate_ask"),  # verified without a rating: the requester is asked for one
     ]
 
 

@@ -24,7 +24,7 @@ from slack_sdk.models.views import View
 from bot.slack import ids
 from bot.slack.render import clip, escape
 from bot.slack.syntax import t
-from handlers.results import DeptView
+from handlers.results import DeptView, TypeView
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 
@@ -62,9 +62,12 @@ def new_task_form(
     details: str = "",
     owner: str | None = None,
     dept: str | None = None,
+    types: tuple[TypeView, ...] = (),
+    chosen: TypeView | None = None,
 ) -> dict[str, Any]:
     dept_options = [Option(value=d.name, text=clip(f"#{d.name}", 75)) for d in departments[:100]]
-    blocks: list[Block] = [
+    blocks: list[Block] = type_inputs(locale, types, chosen)
+    blocks += [
         InputBlock(
             block_id=ids.F_TITLE,
             label=_text(locale, "f_title"),
@@ -125,6 +128,37 @@ def new_task_form(
         link = f"<{escape(metadata['link'])}|{t(locale, 'f_source')}>"
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
     return _modal(ids.NEW_TASK_VIEW, "form_new", "form_submit", locale, blocks, metadata)
+
+
+def type_inputs(locale: str, types: tuple[TypeView, ...], chosen: TypeView | None) -> list[Block]:
+    """The Type menu (choosing redraws the form) and, once one is chosen, an input per field. The fields
+    are optional to Slack: a required one left empty is refused by the handler, inline."""
+    if not types:
+        return []
+    options = [Option(value=v.key, text=clip(f"#{v.dept} {v.name}", 75)) for v in types[:100]]
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=ids.F_TYPE,
+            label=_text(locale, "label_type"),
+            optional=True,
+            dispatch_action=True,
+            element=StaticSelectElement(
+                action_id=ids.F_TYPE,
+                options=options,
+                initial_option=next((o for o in options if chosen and o.value == chosen.key), None),
+            ),
+        )
+    ]
+    for name, required in chosen.fields if chosen else ():
+        blocks.append(
+            InputBlock(
+                block_id=ids.F_FIELD + name,
+                label=PlainTextObject(text=clip(f"{name} *" if required else name, 150)),
+                optional=True,
+                element=PlainTextInputElement(action_id=ids.F_FIELD + name, max_length=2000),
+            )
+        )
+    return blocks
 
 
 def reason_form(locale: str, move: str, task_id: int) -> dict[str, Any]:

@@ -18,7 +18,7 @@ STANDUP_VIEW = "baton_standup"
 
 # Buttons and menus on task messages and the home tab. The value carries the task id.
 MOVE_ACTION = "task_{move}"
-MOVE_ACTIONS = re.compile(r"^task_(ack|start|done|verify|block|reopen)$")
+MOVE_ACTIONS = re.compile(r"^task_(ack|start|done|verify|block|reopen|rate[1-5])$")  # rateN: a rating
 REASON_MOVES = frozenset({"block", "reopen", "cancel"})  # these open a form asking why
 SNOOZE_ACTION = "task_snooze"  # from the overdue reminder
 TASK_MENU = "task_menu"  # overflow: value "<op>:<task id>"
@@ -31,5 +31,7 @@ STANDUP_BLOCKER = "standup_blocker"  # value: "<run id>:<user id>"
 F_TITLE, F_DETAILS, F_OWNER, F_DEPT = "title", "details", "owner", "dept"
 F_DUE_DATE, F_DUE_TIME, F_PRIORITY, F_WATCHERS = "due_date", "due_time", "priority", "watchers"
 F_REASON, F_NEW_OWNER, F_COMMENT = "reason", "new_owner", "comment"
+F_TYPE = "request_type"  # the Type menu: choosing one redraws the form with its fields (views.update)
+F_FIELD = "field:"  # + a field's name: one input per field of the chosen type
 S_DONE, S_PLANNED, S_BLOCKERS = "done", "planned", "blockers"
 S_UNBLOCK_USER, S_UNBLOCK_DEPT = "unblock_user", "unblock_dept"

@@ -27,7 +27,7 @@ from slack_sdk.models.blocks import (
 
 from bot.slack import ids
 from bot.slack.syntax import escape, mrkdwn, t
-from handlers.format import fill, instant, stats_lines
+from handlers.format import fill, instant, intake_lines, stats_lines
 from handlers.outgoing import Digest
 from handlers.results import DeptView, Reply, TaskView, Text
 
@@ -127,6 +127,7 @@ def task_blocks(
         context.append(f"{t(locale, 'label_waits_for')}: " + ", ".join(f"T-{i}" for i in view.waits_for))
     if view.source_link:
         context.append(f"<{escape(view.source_link)}|{t(locale, 'label_source')}>")
+    context += [escape(line) for line in intake_lines(view, locale)]
     if context:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(" · ".join(context), 2000))]))
     if view.details:
@@ -142,9 +143,9 @@ def history_blocks(view: TaskView, locale: str, tz: ZoneInfo) -> list[Block]:
     lines = []
     for ev in view.history:
         line = f"{slack_date(ev.at, tz, locale)} {_mention(ev.actor_id)} {t(locale, 'ev_' + ev.action)}"
-        if ev.action == "assign" and ev.to_value:
+        if ev.action in ("assign", "triage") and ev.to_value:
             line += f" → {_mention(ev.to_value)}"
-        elif ev.action in ("depends",) and ev.to_value:
+        elif ev.action in ("depends", "rate", "repeat", "repeat_copy") and ev.to_value:
             line += f" {escape(ev.to_value)}"
         elif ev.action in ("priority",) and ev.to_value:
             before = t(locale, "priority_" + (ev.from_value or "normal"))

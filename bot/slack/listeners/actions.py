@@ -9,12 +9,20 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack import ids
-from bot.slack.forms import assign_form, comment_form, due_form, reason_form
-from bot.slack.listeners.common import actor_of, after_interaction, run, where_pressed
+from bot.slack.forms import assign_form, comment_form, due_form, new_task_form, reason_form, submitted
+from bot.slack.listeners.common import (
+    actor_of,
+    after_interaction,
+    departments,
+    request_types,
+    run,
+    where_pressed,
+)
 from bot.slack.render import reply_payload
 from bot.slack.syntax import conversation_of
 from handlers.commands import DeptRef, ListTasks, Move, Snooze, TaskCommand, Watch
 from handlers.context import Actor
+from handlers.intake_commands import Rate
 from handlers.interactions import request_home
 from handlers.runner import Here
 
@@ -44,7 +52,32 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
         if move in ids.REASON_MOVES:
             open_form(body, reason_form(actor.locale, move, task_id), place)
             return
+        if move.startswith("rate"):  # one of the five rating buttons sent after verifying
+            press(actor, Rate(task_id=task_id, rating=int(move[4:])), place)
+            return
         press(actor, Move(move=move, task_id=task_id, pressed=True), place)
+
+    @app.action(ids.F_TYPE)
+    def on_type_chosen(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """The New task form's Type menu: redraw the form with that type's fields, keeping what was typed."""
+        ack()
+        view = body["view"]
+        actor, values = actor_of(baton, body["user"]), submitted(view)
+        types = request_types(baton, actor)
+        chosen = next((v for v in types if v.key == (action.get("selected_option") or {}).get("value")), None)
+        meta = json.loads(view.get("private_metadata") or "{}")
+        form = new_task_form(
+            actor.locale,
+            departments(baton, actor),
+            metadata=meta,
+            title=values.get(ids.F_TITLE) or "",
+            details=values.get(ids.F_DETAILS) or "",
+            owner=values.get(ids.F_OWNER),
+            dept=values.get(ids.F_DEPT) or (chosen.dept if chosen else None),
+            types=types,
+            chosen=chosen,
+        )
+        web.views_update(view_id=view["id"], hash=view.get("hash"), view=form)
 
     @app.action(ids.SNOOZE_ACTION)
     def on_snooze(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:

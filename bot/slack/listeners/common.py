@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from bot.slack.syntax import conversation_of
 from handlers.commands import DeptList, TaskCommand
 from handlers.context import Actor
+from handlers.intake_commands import TypeList
 from handlers.interactions import queue_private, refresh_sent, request_home
-from handlers.results import DeptView
+from handlers.results import DeptView, TypeView
 from handlers.runner import NOWHERE, Here, Outcome, Runner
 from handlers.standup_commands import StandupCommand
 
@@ -51,6 +52,11 @@ def where_pressed(body: dict[str, Any]) -> dict[str, Any]:
 
 def departments(baton: Baton, actor: Actor) -> tuple[DeptView, ...]:
     return runner(baton).run(actor, DeptList()).reply.departments
+
+
+def request_types(baton: Baton, actor: Actor) -> tuple[TypeView, ...]:
+    """Every department's request types, for the New task form's Type menu."""
+    return runner(baton).run(actor, TypeList()).reply.types
 
 
 def after_interaction(baton: Baton, actor: Actor, outcome: Outcome, place: dict[str, Any]) -> None:

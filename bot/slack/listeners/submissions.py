@@ -16,6 +16,7 @@ from handlers.commands import Assign, Comment, DeptRef, Move, NewTask, PersonRef
 from handlers.context import CONVERSATIONS
 from handlers.interactions import queue_private
 from handlers.lifecycle import Priority
+from handlers.results import Text
 from handlers.runner import Here
 
 if TYPE_CHECKING:
@@ -33,6 +34,13 @@ FIELD_OF = {
     "dept_unknown": ids.F_DEPT,
     "already_owner": ids.F_NEW_OWNER,
 }
+
+
+def field_block(text: Text) -> str | None:
+    """The input of a request type's field a refusal names (a required one left empty, an unknown one)."""
+    if text.key == "field_missing":
+        return ids.F_FIELD + str(text.params.get("names", "")).split(", ")[0]
+    return None
 
 
 def due_text(values: dict[str, Any]) -> str | None:
@@ -57,7 +65,7 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
         command: TaskCommand = build(values, meta)
         outcome = run(baton, actor, command, here_of_form(meta))
         if not outcome.ok and outcome.reply.text is not None:
-            field = FIELD_OF.get(outcome.reply.text.key, first_field)
+            field = FIELD_OF.get(outcome.reply.text.key) or field_block(outcome.reply.text) or first_field
             blocks = {b.get("block_id") for b in view.get("blocks", [])}
             ack(
                 response_action="errors",
@@ -81,11 +89,21 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
 
     def new_task(values: dict[str, Any], meta: dict[str, Any]) -> NewTask:
         owner = values.get(ids.F_OWNER)
+        # A request type chosen in the Type menu: its name leads the title, as typed after `/task new`.
+        type_dept, _, type_name = (values.get(ids.F_TYPE) or "").partition("/")
+        title = values.get(ids.F_TITLE) or ""
+        fields = tuple(
+            (block[len(ids.F_FIELD) :], value)
+            for block, value in values.items()
+            if block.startswith(ids.F_FIELD) and value
+        )
+        dept = values.get(ids.F_DEPT) or type_dept or None
         return NewTask(
-            title=values.get(ids.F_TITLE) or "",
+            title=f"{type_name} {title}" if type_name and title else title,
+            fields=fields,
             details=values.get(ids.F_DETAILS) or "",
             owner=PersonRef(user_id=owner, name=owner) if owner else None,
-            dept=DeptRef(name=values[ids.F_DEPT]) if values.get(ids.F_DEPT) else None,
+            dept=DeptRef(name=dept) if dept else None,
             due=due_text(values),
             priority=Priority(values.get(ids.F_PRIORITY) or "normal"),
             watchers=tuple(PersonRef(user_id=u, name=u) for u in values.get(ids.F_WATCHERS) or []),

@@ -4,7 +4,7 @@ Feishu's ids are longer than Slack's (open_id `ou_…` and message id `om_…` a
 stores them with a platform prefix (`fs:`), so the columns that hold a person's, a channel's or a
 message's id grow from 32 to 64. Batch mode lets SQLite copy the tables; PostgreSQL alters in place.
 
-Revision ID: 0010e
+Revision ID: 0010
 Revises: 0009
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010e"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
