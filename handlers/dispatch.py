@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import departments, preferences, standups, stats, tasks
+from handlers import departments, intake, preferences, standups, stats, tasks
 from handlers.commands import (
     Assign,
     Comment,
     Depends,
     DeptList,
     DeptUpsert,
+    FileMessage,
     Handover,
     Help,
     ListTasks,
@@ -27,6 +28,7 @@ from handlers.commands import (
     Snooze,
     Stats,
     TaskCommand,
+    ThreadReply,
     Watch,
 )
 from handlers.context import Context
@@ -64,6 +66,8 @@ _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     SetNotify: preferences.set_notify,
     Stats: stats.stats,
     Snooze: tasks.snooze,
+    FileMessage: intake.file_message,
+    ThreadReply: intake.thread_reply,
     StandupSetup: standups.setup,
     StandupPeople: standups.change_people,
     StandupAway: standups.away,

@@ -21,6 +21,8 @@ class Department(SQLModel, table=True):
     name: str = Field(max_length=80, unique=True, index=True)
     lead_id: str = Field(max_length=32)
     channel_id: str | None = Field(default=None, max_length=32)
+    # Every top-level message people post in this channel becomes a task for the department.
+    intake_channel_id: str | None = Field(default=None, max_length=32, index=True)
     sla_hours: int = Field(default=4)
     # Working time: zone (else BATON_TIMEZONE), public-holiday country (ISO code) and daily hours.
     tz: str | None = Field(default=None, max_length=64)
@@ -48,6 +50,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_task_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_task_status_due", "status", "due_at"),
+        Index("ix_task_source_thread", "source_channel", "source_thread"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +65,8 @@ class Task(SQLModel, table=True):
     owning_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     due_at: datetime | None = Field(default=None, sa_column=_instant())
     source_channel: str | None = Field(default=None, max_length=32)
+    # Filed from a message: the thread (its parent message's id) the card and progress are posted in.
+    source_thread: str | None = Field(default=None, max_length=32)
     # Filed in a private channel or group DM: only the people involved ever see it listed.
     private: bool = Field(default=False)
     source_link: str | None = Field(default=None, max_length=500)
