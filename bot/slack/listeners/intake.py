@@ -61,7 +61,8 @@ def read_message(web: WebClient, channel: str, ts: str) -> dict[str, Any] | None
         for message in found.get("messages") or []:
             if message.get("ts") == ts:
                 return dict(message)
-        found = web.conversations_replies(channel=channel, ts=ts, latest=ts, inclusive=True, limit=1)
+        # A reply: its thread comes back parent first, then the replies from `oldest` on.
+        found = web.conversations_replies(channel=channel, ts=ts, oldest=ts, inclusive=True, limit=2)
         for message in found.get("messages") or []:
             if message.get("ts") == ts:
                 return dict(message)
