@@ -112,8 +112,11 @@ def offered(engine: Engine, *, channel: str, message_id: str, user_id: str) -> d
         return dict(json.loads(row.data)) if row is not None else None
 
 
-def queue_thread_text(engine: Engine, *, channel: str, thread: str, text: Text, clock: Clock) -> None:
-    """A catalogue text posted in a thread, read by the channel (e.g. how to mention the bot)."""
+def queue_thread_text(
+    engine: Engine, *, channel: str, thread: str, text: Text, clock: Clock, asked_by: str | None = None
+) -> None:
+    """A catalogue text posted in a thread, in the language of the person it answers (e.g. how to
+    mention the bot)."""
     params: dict[str, Any] = json.loads(json.dumps(text.params, default=str))
     with unit_of_work(engine) as session:
         outbox.enqueue(
@@ -122,6 +125,7 @@ def queue_thread_text(engine: Engine, *, channel: str, thread: str, text: Text, 
             recipient=channel,
             now=clock(),
             event="text",
+            actor_id=asked_by,
             data={"thread": thread, "key": text.key, "params": params},
         )
 

@@ -441,8 +441,9 @@ class Composer:
         data = json.loads(row.data or "{}")
         where = Where(row.recipient, thread=data["thread"])
         task = self.session.get(Task, row.task_id) if row.task_id is not None else None
-        asker = self.session.get(Member, task.requester_id if task else row.actor_id or "")
-        reader = self.channel_reader(asker)
+        # Read by the channel, in the language of whoever asked there (the requester, the mentioner).
+        asker_id = task.requester_id if task else row.actor_id
+        reader = self.channel_reader(self.person(asker_id) if asker_id else None)
         if row.event == "text":
             notice = Notice(Text(data["key"], data.get("params") or {}))
             return Composed(self.out(where, reader, notice, {}))

@@ -204,6 +204,11 @@ def test_a_mention_without_a_title_gets_the_usage_in_its_thread(
     settle(live, live.event(mention("U_ALICE", f"<@{BOT}> <@U_PAUL|paul>")))
     usage = eventually(lambda: in_thread(fake_slack, MSG), what="the usage in the thread")
     assert "mention me with a title" in usage[0].params["text"]
+    # In the language of the person it answers.
+    fake_slack.add_user("U_LI", "li", tz="Asia/Shanghai", locale="zh-CN")
+    settle(live, live.event(mention("U_LI", f"<@{BOT}>", ts="1700000600.000100")))
+    usage = eventually(lambda: in_thread(fake_slack, "1700000600.000100"), what="the usage in Chinese")
+    assert "要创建任务" in usage[0].params["text"]
     assert tasks(live) == []
 
 
@@ -346,3 +351,15 @@ def test_the_message_shortcut_answers_in_the_messages_thread(live: LiveBaton, fa
     live.reply_text("U_PAUL", "ack 1")
     live.settled()
     assert "acknowledged T-1" in in_thread(fake_slack, MSG)[-1].params["text"]
+
+
+def test_a_post_in_a_private_intake_channel_files_a_private_task(
+    live: LiveBaton, fake_slack: FakeSlack
+) -> None:
+    live.reply_text("U_ADMIN", "dept set production intake <#C_QUIET|quiet>")
+    settle(
+        live, live.event(message("U_SAM", "Salary question", ts=MSG, channel="C_QUIET", channel_type="group"))
+    )
+    (task,) = tasks(live)
+    assert task.private and task.source_channel == "C_QUIET"
+    assert "T-1" not in live.reply_text("U_PAUL", "list all")  # not even listed to those not involved

@@ -41,8 +41,10 @@ log = logging.getLogger("baton.slack")
 WRITTEN = (None, "thread_broadcast", "file_share")
 
 
-def here_in(channel: str) -> Here:
-    return Here(channel_id=channel, conversation=syntax.conversation_of(channel))
+def here_in(channel: str, channel_type: str | None = None) -> Here:
+    """A channel an event came from; message events say "group" for a private channel (or group DM)."""
+    private = channel_type in ("group", "mpim")
+    return Here(channel_id=channel, conversation="private" if private else syntax.conversation_of(channel))
 
 
 def in_thread(message: dict[str, Any]) -> bool:
@@ -152,7 +154,9 @@ def mentioned(baton: Baton, event: dict[str, Any], bots: set[str]) -> None:
     except BatonError as refusal:
         if refusal.key == "title_missing":
             usage = Text("mention_usage")
-            queue_thread_text(baton.engine, channel=channel, thread=thread, text=usage, clock=baton.clock)
+            queue_thread_text(
+                baton.engine, channel=channel, thread=thread, text=usage, clock=baton.clock, asked_by=user
+            )
         else:
             private = Text(refusal.key, refusal.params)
             queue_private(baton.engine, user_id=user, channel_id=channel, text=private, clock=baton.clock)
@@ -163,10 +167,12 @@ def mentioned(baton: Baton, event: dict[str, Any], bots: set[str]) -> None:
     file(baton, user, FileMessage(task=task, message_id=ts), channel)
 
 
-def file(baton: Baton, user: str, command: FileMessage | ThreadReply, channel: str) -> None:
+def file(
+    baton: Baton, user: str, command: FileMessage | ThreadReply, channel: str, channel_type: str | None = None
+) -> None:
     """Run it as the person who wrote the message; a refusal is a private note to them."""
     actor = actor_of(baton, {"id": user})
-    outcome = run(baton, actor, command, here_in(channel))
+    outcome = run(baton, actor, command, here_in(channel, channel_type))
     if not outcome.ok and outcome.reply.text is not None:
         text = outcome.reply.text
         queue_private(baton.engine, user_id=user, channel_id=channel, text=text, clock=baton.clock)
@@ -185,7 +191,7 @@ def message_event(baton: Baton, event: dict[str, Any]) -> None:
         ):
             text = syntax.plain_text(event.get("text") or "")
             reply = ThreadReply(thread=event["thread_ts"], message_id=event["ts"], text=text)
-            file(baton, event["user"], reply, channel)
+            file(baton, event["user"], reply, channel, event.get("channel_type"))
         return
     if event.get("subtype") is not None or not intake_channel(baton.engine, channel=channel):
         return
@@ -197,4 +203,5 @@ def message_event(baton: Baton, event: dict[str, Any]) -> None:
         source_thread=event["ts"],
         source_link=message_link("app", channel, event["ts"]),
     )
-    file(baton, event["user"], FileMessage(task=task, message_id=event["ts"], intake=True), channel)
+    command = FileMessage(task=task, message_id=event["ts"], intake=True)
+    file(baton, event["user"], command, channel, event.get("channel_type"))
