@@ -128,7 +128,9 @@ class OutboxMessage(SQLModel, table=True):
     current state, recipient that message's reader, data its outbox id;
     ephemeral: a private note only the recipient (a user id) sees, in the conversation data names,
     else as a direct message;
-    home: a person's home view redrawn, recipient a user id.
+    home: a person's home view redrawn, recipient a user id;
+    thread: a post in a thread of a channel (data names the thread): a change of state of a task filed
+    from a message there, or a short text, recipient a channel id.
     """
 
     __table_args__ = (
@@ -139,7 +141,7 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # dm, card, post, refresh, ephemeral, home: see above
+    kind: str = Field(max_length=16)  # dm, card, post, refresh, ephemeral, home, thread: see above
     recipient: str = Field(max_length=32)  # a user id or a conversation id, as the kind says
     task_id: int | None = Field(default=None, foreign_key="task.id")
     event: str = Field(default="", max_length=32)
