@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     baton_admins: str = Field(default="", validation_alias="BATON_ADMINS")
     baton_timezone: str = Field(default="UTC", validation_alias="BATON_TIMEZONE")
+    # The reaction that offers to file a message as a task: an emoji's name, without colons.
+    baton_intake_emoji: str = Field(default="ticket", validation_alias="BATON_INTAKE_EMOJI")
 
     # -- Feishu / Lark (SPEC §7): one block, kept together ---------------------------------------
     feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")
@@ -100,6 +102,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("baton_intake_emoji")
+    @classmethod
+    def _emoji(cls, value: str) -> str:
+        name = value.strip().strip(":").lower()
+        if not name or " " in name or ":" in name:
+            raise ValueError(f"{value!r} is not an emoji name: write it without colons, e.g. ticket")
+        return name
 
     @field_validator("slack_api_url")
     @classmethod

@@ -12,6 +12,7 @@ from handlers.outgoing import (
     Card,
     Digest,
     HomeView,
+    IntakeOffer,
     Notice,
     Outgoing,
     PrivateNote,
@@ -128,8 +129,10 @@ def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[s
     if where.direct or where.only_for:
         who = message.reader.name or names.get(message.origin.recipient, message.origin.recipient)
         head = f"[DM → @{who}]" if where.direct else f"[{where.conversation}, only @{who}]"
-    elif where.thread:
+    elif where.thread and message.origin.event.startswith("standup_"):
         head = f"[{where.conversation} › stand-up]"
+    elif where.thread:
+        head = f"[{where.conversation} › thread {where.thread}]"
     else:
         head = f"[{where.conversation}]"
     match body:
@@ -179,6 +182,9 @@ def message_lines(message: Outgoing, *, viewer_tz: str | None = None) -> tuple[s
             return head, [fill(body.text, locale=locale, tz=tz, markup=plain_markup)]
         case HomeView():
             return head, []
+        case IntakeOffer():
+            quote = [f"> {line}" for line in body.quote.splitlines()]
+            return head, [*quote, t(locale, "intake_offer")]
     raise TypeError(f"no plain text for {type(body).__name__}")
 
 

@@ -58,6 +58,7 @@ class NewTask:
     # when the first word names no request type.
     fields: tuple[tuple[str, str], ...] = ()
     typed_title: str = ""
+    source_thread: str | None = None  # filed from a message: the thread its progress is posted in
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,28 @@ class DeptUpsert:
     country: str | None = None
     hours: tuple[str, str] | None = None
     triage: str | None = None  # lead, rotate
+    intake: DeptRef | None = None  # the channel whose messages become the department's tasks
+    intake_off: bool = False
+
+
+@dataclass(frozen=True)
+class FileMessage:
+    """A message in a channel filed as a task (a mention of the bot, a post in an intake channel), once.
+
+    `intake`: the department is the one whose intake channel this is (and nothing is filed elsewhere)."""
+
+    task: NewTask
+    message_id: str
+    intake: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadReply:
+    """A reply in the thread a task was filed from: its owner's or requester's words become a comment."""
+
+    thread: str
+    message_id: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -199,6 +222,8 @@ TaskCommand = (
     | SetNotify
     | Stats
     | Snooze
+    | FileMessage
+    | ThreadReply
 )
 
 PRIORITY_WORDS: dict[str, Priority] = {
@@ -518,6 +543,12 @@ def _dept(_sub: str, t: _Tokens) -> DeptUpsert | DeptList:
         elif key in ("channel", "频道"):
             channel = dept_of(ref)
             if channel is None:
+                raise InvalidInput("channel_bad", given=value[:40])
+        elif key in ("intake", "收件频道") and value.lower() in ("off", "none", "关闭"):
+            extra["intake_off"] = True
+        elif key in ("intake", "收件频道"):
+            extra["intake"] = dept_of(ref)
+            if extra["intake"] is None:
                 raise InvalidInput("channel_bad", given=value[:40])
         elif key == "sla":
             m = re.fullmatch(r"(\d{1,3})\s*h?", value.lower())

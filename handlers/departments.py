@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers import people
-from handlers.commands import DeptList, DeptUpsert, SetMember
+from handlers.commands import DeptList, DeptRef, DeptUpsert, SetMember
 from handlers.context import Context
 from handlers.errors import InvalidInput, NotAllowed, NotFound
 from handlers.results import DeptView, Reply, Text
@@ -28,8 +28,8 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
         raise NotAllowed("dept_exists", name=cmd.name)
     if not cmd.create and existing is None:
         raise NotFound("dept_unknown", name=cmd.name)
-    changes = (cmd.lead, cmd.channel, cmd.sla_hours, cmd.tz, cmd.country, cmd.hours, cmd.triage)
-    if not cmd.create and all(c is None for c in changes):
+    changes = (cmd.lead, cmd.channel, cmd.sla_hours, cmd.tz, cmd.country, cmd.hours, cmd.triage, cmd.intake)
+    if not cmd.create and all(c is None for c in changes) and not cmd.intake_off:
         raise NotAllowed("no_change")
     if cmd.tz is not None:
         try:
@@ -43,8 +43,11 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
     if lead is not None:
         dept.lead_id = lead.user_id
     if cmd.channel is not None:
-        # A chat platform gives a channel id; the console names channels, and its ids are '#name'.
-        dept.channel_id = cmd.channel.channel_id or f"#{cmd.channel.name}"
+        dept.channel_id = _channel_id(cmd.channel)
+    if cmd.intake is not None:
+        dept.intake_channel_id = _channel_id(cmd.intake)
+    elif cmd.intake_off:
+        dept.intake_channel_id = None
     if cmd.sla_hours is not None:
         dept.sla_hours = cmd.sla_hours
     if cmd.tz is not None:
@@ -64,6 +67,11 @@ def upsert(ctx: Context, cmd: DeptUpsert) -> Reply:
             kind="message", text=Text("dept_added", {"name": dept.name, "lead": lead.name if lead else ""})
         )
     return Reply(kind="message", text=Text("dept_updated", {"name": dept.name}))
+
+
+def _channel_id(ref: DeptRef) -> str:
+    # A chat platform gives a channel id; the console names channels, and its ids are '#name'.
+    return ref.channel_id or f"#{ref.name}"
 
 
 def list_departments(ctx: Context, _cmd: DeptList) -> Reply:

@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from handlers import departments, intake, preferences, ratings, repeats, standups, stats, tasks
+from handlers import (
+    departments,
+    intake,
+    message_intake,
+    preferences,
+    ratings,
+    repeats,
+    standups,
+    stats,
+    tasks,
+)
 from handlers.commands import (
     Assign,
     Comment,
     Depends,
     DeptList,
     DeptUpsert,
+    FileMessage,
     Handover,
     Help,
     ListTasks,
@@ -27,6 +38,7 @@ from handlers.commands import (
     Snooze,
     Stats,
     TaskCommand,
+    ThreadReply,
     Watch,
 )
 from handlers.context import Context
@@ -72,6 +84,8 @@ _ROUTES: dict[type, Callable[[Context, Any], Reply]] = {
     RepeatSet: repeats.repeat_set,
     RepeatList: repeats.repeat_list,
     RepeatStop: repeats.repeat_stop,
+    FileMessage: message_intake.file_message,
+    ThreadReply: message_intake.thread_reply,
     StandupSetup: standups.setup,
     StandupPeople: standups.change_people,
     StandupAway: standups.away,

@@ -210,6 +210,11 @@ EN: dict[str, str] = {
     "unexpected_error": "Something went wrong on my side and nothing was changed. Error id: {error_id}.",
     "no_change": "Nothing to change.",
     # confirmations
+    "intake_offer": "File this message as a task? Its thread will show the task's progress.",
+    "intake_offer_button": "Create task",
+    "intake_offer_gone": "That offer is no longer available: react to the message again.",
+    "mention_usage": "To file a task, mention me with a title: `@Baton Replace the gasket on line 2 @pete "
+    "due:friday` (`[@owner] [#department] [due:<when>] [!urgent]` as in `/task new`).",
     "dm_help": "Write me a command as you would after `/task` or `/standup`: `new Check the seals @pete "
     "due:friday`, `list`, `show 12`, `standup report`… `help` lists them all.",
     "filed": "Filed T-{task_id} for @{owner}.",
@@ -320,7 +325,8 @@ EN: dict[str, str] = {
         "`/task lang en|zh` your language · `/task notify instant|daily <HH:MM>` news of tasks you requested "
         "or watch: as it happens, or one morning summary\n"
         "`/task dept add <name> lead @user [channel #ch] [sla <hours>h] [tz <zone>] [country <CC>] "
-        "[hours 09:00-18:00] [triage lead|rotate]` · `/task dept set <name> …` · `/task dept list` · "
+        "[hours 09:00-18:00] [triage lead|rotate] [intake #ch|off]` · `/task dept set <name> …` · "
+        "`/task dept list` · "
         "`/task member @user <dept>` (admin)\n"
         '`/task type add <dept> <name> [fields "gauge id"*, location] [priority <level>] [sla <hours>h] '
         "[owner @user | rotate @a @b …]` (`*` = required) · `/task type list [dept]` · "
@@ -329,6 +335,8 @@ EN: dict[str, str] = {
         "`/task list dept <name> type <type>`\n"
         "`/task repeat <id> every day|weekday|monday…sunday|month <n> [at <HH:MM>]` · `/task repeat list` · "
         "`/task repeat stop <id>` file a fresh copy on a schedule\n"
+        "Intake: every message posted in a department's intake channel becomes its task · react to a message "
+        "with :ticket: to file it · mention @Baton with a title to file one\n"
         "`/task help` this list · `/standup help` stand-ups\n"
         "Dates: `friday`, `next friday 5pm`, `tomorrow`, `in 3 days`, `eod`, `2026-12-01`, `明天`, `下周五`. "
         "A date without a time means the end of that working day."
@@ -526,6 +534,11 @@ ZH: dict[str, str] = {
     "already_owner": "@{name} 已经是 T-{task_id} 的负责人。",
     "unexpected_error": "我这边出了问题，什么都没有改动。错误编号：{error_id}。",
     "no_change": "没有需要修改的内容。",
+    "intake_offer": "把这条消息创建为任务？任务的进展会发在这条消息的话题里。",
+    "intake_offer_button": "创建任务",
+    "intake_offer_gone": "该提议已失效：请重新对这条消息添加表情。",
+    "mention_usage": "要创建任务，请在提及我时写上标题：`@Baton 更换二号线的垫圈 @pete due:周五`"
+    "（可加 `[@负责人] [#部门] [due:<时间>] [!urgent]`，与 `/task new` 相同）。",
     "dm_help": "像在 `/task` 或 `/standup` 后面那样给我发命令：`new 检查密封件 @pete due:周五`、`list`、"
     "`show 12`、`standup report`……发送 `help` 查看全部。",
     "filed": "已创建 T-{task_id}，负责人 @{owner}。",
@@ -633,7 +646,8 @@ ZH: dict[str, str] = {
         "`/task lang en|zh` 你的语言 · `/task notify instant|daily <HH:MM>` 你提出或关注的任务的动态："
         "即时通知，或每天早上汇总一次\n"
         "`/task dept add <名称> lead @用户 [channel #频道] [sla <小时>h] [tz <时区>] [country <国家>] "
-        "[hours 09:00-18:00] [triage lead|rotate]` · `/task dept set <名称> …` · `/task dept list` · "
+        "[hours 09:00-18:00] [triage lead|rotate] [intake #频道|off]` · `/task dept set <名称> …` · "
+        "`/task dept list` · "
         "`/task member @用户 <部门>`（管理员）\n"
         '`/task type add <部门> <名称> [fields "gauge id"*, location] [priority <级别>] [sla <小时>h] '
         "[owner @用户 | rotate @甲 @乙 …]`（`*` 为必填）· `/task type list [部门]` · "
@@ -642,6 +656,8 @@ ZH: dict[str, str] = {
         "`/task list dept <名称> type <类型>`\n"
         "`/task repeat <编号> every day|weekday|monday…sunday|month <n> [at <HH:MM>]` · "
         "`/task repeat list` · `/task repeat stop <编号>` 按周期重新提交任务副本\n"
+        "收件：在部门收件频道（intake）发的每条消息都成为该部门的任务 · "
+        "对消息添加 :ticket: 表情即可把它创建为任务 · 提及 @Baton 并写上标题即可创建任务\n"
         "`/task help` 本列表 · `/standup help` 站会\n"
         "时间：`明天`、`后天`、`下周五`、`明天下午3点`、`3天后`、`月底`、`friday`、`2026-12-01`。"
         "只写日期表示当天下班时间。"

@@ -11,6 +11,8 @@ from sqlalchemy.engine import Engine
 from handlers.clock import Clock
 from handlers.results import Text
 from storage import deliveries, outbox
+from storage import people as people_store
+from storage import tasks as task_store
 from storage.db import unit_of_work
 
 
@@ -73,3 +75,75 @@ def open_run_of(engine: Engine, *, user_id: str) -> int | None:
     with unit_of_work(engine) as session:
         runs = standups.open_runs_for(session=session, user_id=user_id)  # latest first
         return runs[0].id if runs else None
+def offer_key(*, channel: str, message_id: str, user_id: str) -> str:
+    return f"offer:{channel}:{message_id}:{user_id}"
+
+
+def queue_offer(
+    engine: Engine,
+    *,
+    user_id: str,
+    channel: str,
+    message_id: str,
+    thread: str,
+    quote: str,
+    link: str,
+    clock: Clock,
+) -> bool:
+    """Offer `user_id`, privately, to file the message at (channel, message_id) as a task; once per person
+    and message, however often they react. True when offered now."""
+    with unit_of_work(engine) as session:
+        return outbox.enqueue_once(
+            session=session,
+            dedupe_key=offer_key(channel=channel, message_id=message_id, user_id=user_id),
+            kind="ephemeral",
+            recipient=user_id,
+            now=clock(),
+            event="offer",
+            data={
+                "channel": channel,
+                "message_id": message_id,
+                "thread": thread,
+                "quote": quote,
+                "link": link,
+            },
+        )
+
+
+def offered(engine: Engine, *, channel: str, message_id: str, user_id: str) -> dict[str, Any] | None:
+    """What was offered to this person about this message: the message's text, thread and link."""
+    with unit_of_work(engine) as session:
+        row = outbox.by_dedupe_key(
+            session=session, dedupe_key=offer_key(channel=channel, message_id=message_id, user_id=user_id)
+        )
+        return dict(json.loads(row.data)) if row is not None else None
+
+
+def queue_thread_text(
+    engine: Engine, *, channel: str, thread: str, text: Text, clock: Clock, asked_by: str | None = None
+) -> None:
+    """A catalogue text posted in a thread, in the language of the person it answers (e.g. how to
+    mention the bot)."""
+    params: dict[str, Any] = json.loads(json.dumps(text.params, default=str))
+    with unit_of_work(engine) as session:
+        outbox.enqueue(
+            session=session,
+            kind="thread",
+            recipient=channel,
+            now=clock(),
+            event="text",
+            actor_id=asked_by,
+            data={"thread": thread, "key": text.key, "params": params},
+        )
+
+
+def intake_channel(engine: Engine, *, channel: str) -> bool:
+    """Is this a department's intake channel? (Asked before anything else about a message posted there.)"""
+    with unit_of_work(engine) as session:
+        return people_store.department_for_intake(session=session, channel_id=channel) is not None
+
+
+def thread_has_tasks(engine: Engine, *, channel: str, thread: str) -> bool:
+    """Was a task filed from a message in this thread? (Asked before anything else about a reply there.)"""
+    with unit_of_work(engine) as session:
+        return bool(task_store.tasks_in_thread(session=session, channel=channel, thread=thread))

@@ -14,7 +14,10 @@
 | `post`      | any other                  | a Notice for the channel                                   |
 | `refresh`   | —                          | the direct message it names, as it is now, in place        |
 | `home`      | —                          | the reader's HomeView                                      |
-| `ephemeral` | —                          | a PrivateNote, only the reader sees it                     |
+| `ephemeral` | `offer`                    | an IntakeOffer: file the quoted message? (only the reader) |
+| `ephemeral` | any other                  | a PrivateNote, only the reader sees it                     |
+| `thread`    | `text`                     | a Notice (catalogue text) in the thread the data names     |
+| `thread`    | any other                  | a Notice of the task's change in the thread it was filed from |
 
 The reader's language and zone, the moves they may make and whether anything is left to say are
 decided here; a platform's sender only renders and posts. `compose` also says what to remember once
@@ -39,6 +42,7 @@ from handlers.outgoing import (
     Card,
     Digest,
     HomeView,
+    IntakeOffer,
     Landed,
     Notice,
     Origin,
@@ -134,6 +138,7 @@ class Composer(Gathering):
             "refresh": self._refresh,
             "home": self._home,
             "ephemeral": self._ephemeral,
+            "thread": self._thread,
         }
         if row.kind not in kinds:
             raise Undeliverable(f"unknown kind {row.kind}")
@@ -150,7 +155,9 @@ class Composer(Gathering):
         requester = self.session.get(Member, task.requester_id)
         item = self.item(task, None)
         where_now = outbox.card_location(session=self.session, task_id=task.id, channel=row.recipient)
-        where = Where(row.recipient, update=where_now.ts if where_now else None)
+        # Filed from a message: the card is the first reply in that message's thread.
+        thread = task.source_thread if row.recipient == task.source_channel else None
+        where = Where(row.recipient, thread=thread, update=where_now.ts if where_now else None)
         task_id, channel = task.id, row.recipient
 
         def remember(landed: Landed | None) -> None:
@@ -334,10 +341,29 @@ class Composer(Gathering):
     def _ephemeral(self, row: OutboxMessage) -> Composed:
         member = self.person(row.recipient)
         data = json.loads(row.data or "{}")
-        text = Text(data["key"], data.get("params") or {})
         channel = data.get("channel")
         where = Where(channel, only_for=row.recipient) if channel else Where(row.recipient, direct=True)
+        if row.event == "offer":
+            offer = IntakeOffer(data.get("quote") or "", data["channel"], data["message_id"])
+            return Composed(self.out(where, self.reader(member), offer, {}))
+        text = Text(data["key"], data.get("params") or {})
         return Composed(self.out(where, self.reader(member), PrivateNote(text), {}))
+
+    def _thread(self, row: OutboxMessage) -> Composed:
+        """Posted in a thread: a task's change of state where it was asked for, or a short text."""
+        data = json.loads(row.data or "{}")
+        where = Where(row.recipient, thread=data["thread"])
+        task = self.session.get(Task, row.task_id) if row.task_id is not None else None
+        # Read by the channel, in the language of whoever asked there (the requester, the mentioner).
+        asker_id = task.requester_id if task else row.actor_id
+        reader = self.channel_reader(self.person(asker_id) if asker_id else None)
+        if row.event == "text":
+            notice = Notice(Text(data["key"], data.get("params") or {}))
+            return Composed(self.out(where, reader, notice, {}))
+        if task is None:
+            raise Skip()
+        notice, names = self._notice(row, None, reader.locale)
+        return Composed(self.out(where, reader, notice, names))
 
 
 def undeliverable_contact(session: Session, row: OutboxMessage) -> str | None:

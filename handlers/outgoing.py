@@ -117,6 +117,15 @@ class PrivateNote:
     text: Text
 
 
+@dataclass(frozen=True)
+class IntakeOffer:
+    """A private offer to file a message as a task: the message quoted, and a way to open the form."""
+
+    quote: str
+    channel: str
+    message_id: str
+
+
 Body = (
     Notice
     | Card
@@ -128,6 +137,7 @@ Body = (
     | StatsPost
     | HomeView
     | PrivateNote
+    | IntakeOffer
 )
 
 

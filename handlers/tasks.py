@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col
 
-from handlers import intake, people, ratings, recipients
+from handlers import intake, people, ratings, recipients, threads
 from handlers.calendars import Calendars, department_calendar
 from handlers.commands import (
     Assign,
@@ -132,6 +132,7 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         # A task filed in a direct conversation with the bot has no public card: the reply carries it.
         source_channel=ctx.channel_id if ctx.conversation != "direct" else None,
         source_link=cmd.source_link,
+        source_thread=_thread_of(ctx, cmd),
         created_at=ctx.now,
         updated_at=ctx.now,
         assigned_at=ctx.now,
@@ -159,6 +160,11 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     reply = _reply(ctx, key, task, task_id=task.id, owner=owner.name, **note)
     # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
     return reply if recipients.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
+
+
+def _thread_of(ctx: Context, cmd: NewTask) -> str | None:
+    """The thread a task filed from a message answers in (its card, then its progress)."""
+    return cmd.source_thread if ctx.conversation != "direct" and ctx.channel_id else None
 
 
 def _self_ref(ctx: Context) -> PersonRef:
@@ -209,6 +215,7 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
     _tell_about_move(ctx, task, cmd)
     if cmd.move == "verify":
         ratings.after_verify(ctx, task, cmd.rating, cmd.note)
+    threads.progress(ctx, task, cmd.move, note=cmd.note)
     recipients.refresh_card(ctx, task)
     return _reply(ctx, f"moved_{cmd.move}", task, task_id=task.id)
 
@@ -294,6 +301,7 @@ def assign(ctx: Context, cmd: Assign) -> Reply:
     recipients.tell(ctx, task, "unassigned", [old_owner])
     following = [task.requester_id, *recipients.watchers_of(ctx, task)]
     recipients.tell(ctx, task, "reassigned", following, fyi=True)
+    threads.progress(ctx, task, "reassigned")
     recipients.refresh_card(ctx, task)
     return _reply(ctx, "assigned_ok", task, task_id=task.id, owner=new_owner.name)
 
@@ -336,6 +344,7 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     recipients.tell(ctx, task, "due", [task.requester_id, *recipients.watchers_of(ctx, task)], fyi=True)
     if old is not None and due > old:
         _tell_dependents(ctx, task, "upstream_slipped")
+    threads.progress(ctx, task, "due")
     recipients.refresh_card(ctx, task)
     dept = ctx.session.get(Department, task.owning_department_id)
     day_off = _day_off(ctx, dept, due)
@@ -467,6 +476,7 @@ def handover(ctx: Context, cmd: Handover) -> Reply:
         _reassign(ctx, task, taker.user_id, note="handover")
         following = [task.requester_id, *recipients.watchers_of(ctx, task)]
         recipients.tell(ctx, task, "reassigned", following, fyi=True)
+        threads.progress(ctx, task, "reassigned")
         recipients.refresh_card(ctx, task)
     ids = ", ".join(f"T-{task.id}" for task in tasks)
     common = {"count": len(tasks), "ids": ids, "from_name": giver.name, "to_name": taker.name}

@@ -21,6 +21,8 @@ class Department(SQLModel, table=True):
     name: str = Field(max_length=80, unique=True, index=True)
     lead_id: str = Field(max_length=64)
     channel_id: str | None = Field(default=None, max_length=64)
+    # Every top-level message people post in this channel becomes a task for the department.
+    intake_channel_id: str | None = Field(default=None, max_length=64, index=True)
     sla_hours: int = Field(default=4)
     # Working time: zone (else BATON_TIMEZONE), public-holiday country (ISO code) and daily hours.
     tz: str | None = Field(default=None, max_length=64)
@@ -51,6 +53,7 @@ class Task(SQLModel, table=True):
         Index("ix_task_owner_status_due", "owner_id", "status", "due_at"),
         Index("ix_task_status_due", "status", "due_at"),
         Index("uq_task_repeat_key", "repeat_key", unique=True),
+        Index("ix_task_source_thread", "source_channel", "source_thread"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -65,6 +68,8 @@ class Task(SQLModel, table=True):
     owning_department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     due_at: datetime | None = Field(default=None, sa_column=_instant())
     source_channel: str | None = Field(default=None, max_length=64)
+    # Filed from a message: the thread (its parent message's id) the card and progress are posted in.
+    source_thread: str | None = Field(default=None, max_length=64)
     # Filed in a private channel or group DM: only the people involved ever see it listed.
     private: bool = Field(default=False)
     source_link: str | None = Field(default=None, max_length=500)
@@ -135,7 +140,9 @@ class OutboxMessage(SQLModel, table=True):
     current state, recipient that message's reader, data its outbox id;
     ephemeral: a private note only the recipient (a user id) sees, in the conversation data names,
     else as a direct message;
-    home: a person's home view redrawn, recipient a user id.
+    home: a person's home view redrawn, recipient a user id;
+    thread: a post in a thread of a channel (data names the thread): a change of state of a task filed
+    from a message there, or a short text, recipient a channel id.
     """
 
     __table_args__ = (
@@ -146,7 +153,7 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # dm, card, post, refresh, ephemeral, home: see above
+    kind: str = Field(max_length=16)  # dm, card, post, refresh, ephemeral, home, thread: see above
     recipient: str = Field(max_length=64)  # a user id or a conversation id, as the kind says
     task_id: int | None = Field(default=None, foreign_key="task.id")
     event: str = Field(default="", max_length=32)

@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.inserts import insert_ignoring_duplicates
 from storage.models import OutboxMessage, TaskMessage
 
 PENDING, SENT, FAILED, SUPERSEDED = "pending", "sent", "failed", "superseded"
@@ -47,6 +48,39 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+def enqueue_once(
+    *,
+    session: Session,
+    dedupe_key: str,
+    kind: str,
+    recipient: str,
+    now: datetime,
+    event: str = "",
+    data: dict[str, Any] | None = None,
+) -> bool:
+    """Queue a message unless one with `dedupe_key` was ever queued (across replicas too): True if queued."""
+    stmt = (
+        insert_ignoring_duplicates(session=session, table=OutboxMessage, unique=["dedupe_key"])
+        .values(
+            kind=kind,
+            recipient=recipient,
+            event=event,
+            data=json.dumps(data or {}, ensure_ascii=False),
+            dedupe_key=dedupe_key,
+            status=PENDING,
+            attempts=0,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        .returning(OutboxMessage.id)
+    )
+    return session.execute(stmt).first() is not None
+
+
+def by_dedupe_key(*, session: Session, dedupe_key: str) -> OutboxMessage | None:
+    return session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
 
 
 def due_messages(

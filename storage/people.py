@@ -64,6 +64,11 @@ def department_for_channel(*, session: Session, channel_id: str) -> Department |
     return session.exec(select(Department).where(Department.channel_id == channel_id)).first()
 
 
+def department_for_intake(*, session: Session, channel_id: str) -> Department | None:
+    """The department whose intake channel this is: what people post there becomes its work."""
+    return session.exec(select(Department).where(Department.intake_channel_id == channel_id)).first()
+
+
 def departments(*, session: Session) -> Sequence[Department]:
     """Every department, by name."""
     return session.exec(select(Department).order_by(Department.name)).all()

@@ -117,6 +117,12 @@ def department_had_tasks_before(*, session: Session, department_id: int, instant
 # ---- around one task -------------------------------------------------------------------------
 
 
+def tasks_in_thread(*, session: Session, channel: str, thread: str) -> Sequence[Task]:
+    """Tasks filed from a message in this thread (their progress is posted there)."""
+    stmt = select(Task).where(Task.source_channel == channel, Task.source_thread == thread)
+    return session.exec(stmt.order_by(col(Task.id))).all()
+
+
 def watchers(*, session: Session, task_id: int) -> list[str]:
     rows = session.exec(select(TaskWatcher.user_id).where(TaskWatcher.task_id == task_id)).all()
     return sorted(rows)

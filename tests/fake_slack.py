@@ -32,6 +32,7 @@ class FakeSlack:
         self.faults: dict[str, list[Fault]] = {}
         self.down = False  # drop every connection without an answer, as an unreachable Slack would
         self.delays: dict[str, float] = {}  # method -> seconds the fake takes to answer
+        self.history: dict[str, list[dict[str, Any]]] = {}  # channel -> messages people posted there
         self._lock = threading.Lock()
         self._ts = 1700000000
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -63,6 +64,45 @@ class FakeSlack:
             "is_admin": admin,
             "profile": {"display_name": name},
         }
+
+    def add_message(
+        self, channel: str, ts: str, text: str, *, user: str = "U_SOMEONE", thread_ts: str | None = None
+    ) -> dict[str, Any]:
+        """A message people posted, as conversations.history and conversations.replies return it."""
+        message: dict[str, Any] = {"type": "message", "user": user, "text": text, "ts": ts}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.history.setdefault(channel, []).append(message)
+        return message
+
+    def _read(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """conversations.history (top-level messages, newest first) and conversations.replies (a thread,
+        parent first and always), honouring `latest`, `oldest`, `inclusive` and `limit` as Slack does."""
+        messages = self.history.get(params.get("channel", ""), [])
+        latest, oldest = params.get("latest"), params.get("oldest")
+        inclusive = str(params.get("inclusive")).lower() in ("1", "true")
+        if method == "conversations.history":
+            found = sorted(
+                (m for m in messages if m.get("thread_ts", m["ts"]) == m["ts"]),
+                key=lambda m: m["ts"],
+                reverse=True,
+            )
+        else:
+            parent = next((m for m in messages if m["ts"] == params.get("ts")), None)
+            if parent is None:
+                return {"ok": False, "error": "thread_not_found"}
+            root = parent.get("thread_ts", parent["ts"])
+            found = sorted(
+                (m for m in messages if m.get("thread_ts", m["ts"]) == root), key=lambda m: m["ts"]
+            )
+        first = found[0] if method == "conversations.replies" else None
+        if latest:
+            found = [m for m in found if m["ts"] < latest or (inclusive and m["ts"] == latest)]
+        if oldest:
+            found = [m for m in found if m["ts"] > oldest or (inclusive and m["ts"] == oldest)]
+        if first is not None and found[:1] != [first]:
+            found = [first, *found]  # a thread's parent comes first, whatever the bounds
+        return {"ok": True, "messages": found[: int(params.get("limit") or 100)], "has_more": False}
 
     def fail(
         self,
@@ -112,6 +152,8 @@ class FakeSlack:
                 self._ts += 1
                 ts = params.get("ts") or f"{self._ts}.000100"
                 return 200, {"ok": True, "channel": params.get("channel"), "ts": ts}, {}
+            if method in ("conversations.history", "conversations.replies"):
+                return 200, self._read(method, params), {}
             if method == "apps.connections.open":
                 return 200, {"ok": True, "url": "wss://127.0.0.1:9/link"}, {}
             return 200, {"ok": True}, {}

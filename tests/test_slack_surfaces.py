@@ -250,7 +250,7 @@ def test_the_message_shortcut_fills_the_form_and_links_the_message(
     assert blocks["title"]["element"]["initial_value"] == "Seals leaking on #floor line 3 & 4, cc @sam @here"
     assert blocks["details"]["element"]["initial_value"].endswith("Photos in thread")
     link = "https://acme.slack.com/archives/C_FLOOR/p1700000000123456"
-    meta = {"channel": "C_FLOOR", "link": link, "conversation": "channel"}
+    meta = {"channel": "C_FLOOR", "link": link, "conversation": "channel", "thread": "1700000000.123456"}
     assert json.loads(form["private_metadata"]) == meta
     live.interact(view_submission("U_ALICE", form, {"title": "Seals leaking on line 3", "owner": "U_PAUL"}))
     assert task(live).source_link == link

@@ -19,7 +19,7 @@ from handlers.standups import Blocker, StandupSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 # Options of `/task dept add|set`, as its parser reads them.
-DEPT_OPTIONS = ("lead", "channel", "sla", "tz", "country", "hours", "triage")
+DEPT_OPTIONS = ("lead", "channel", "sla", "tz", "country", "hours", "triage", "intake")
 
 
 def documented(help_text: str, command: str) -> set[str]:

@@ -26,6 +26,7 @@ LIST_MORE = "list_more"  # value: JSON {"scope", "dept", "offset"}
 HOME_MORE = "home_more"  # value: JSON {"section", "offset"}
 STANDUP_ANSWER_OPEN = "standup_answer"  # value: run id
 STANDUP_BLOCKER = "standup_blocker"  # value: "<run id>:<user id>"
+INTAKE_OFFER = "intake_offer"  # the offer after a reaction: value JSON {"channel", "message"}
 
 # Input blocks of the New task form (block id == action id).
 F_TITLE, F_DETAILS, F_OWNER, F_DEPT = "title", "details", "owner", "dept"

@@ -11,6 +11,8 @@ from bot.slack import ids
 from bot.slack.forms import new_task_form
 from bot.slack.listeners.common import actor_of, departments, here_of
 from bot.slack.syntax import plain_text
+from handlers.context import Actor
+from handlers.runner import Here
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -22,32 +24,54 @@ def message_link(domain: str, channel: str, ts: str) -> str:
     return f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
 
+def title_of(text: str) -> str:
+    """A message's first line, short enough for a title."""
+    first_line = text.splitlines()[0].strip() if text.strip() else ""
+    return first_line if len(first_line) <= TITLE_FROM_MESSAGE else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
+
+
+def open_message_form(
+    baton: Baton,
+    web: WebClient,
+    actor: Actor,
+    *,
+    trigger_id: str,
+    here: Here,
+    text: str,
+    link: str,
+    thread: str,
+) -> None:
+    """The New task form filled from a message, linked to it; the task it files answers in its thread."""
+    form = new_task_form(
+        actor.locale,
+        departments(baton, actor),
+        metadata={
+            "channel": here.channel_id,
+            "link": link,
+            "conversation": here.conversation,
+            "thread": thread,
+        },
+        title=title_of(text),
+        details=text,
+    )
+    web.views_open(trigger_id=trigger_id, view=form)
+
+
 def register(app: App, baton: Baton, web: WebClient) -> None:
     @app.shortcut(ids.SHORTCUT_FROM_MESSAGE)
     def from_message(ack: Ack, body: dict[str, Any]) -> None:
         ack()
         actor = actor_of(baton, body["user"])
         message, here = body.get("message") or {}, here_of(body.get("channel"))
-        channel = here.channel_id
-        text = plain_text(message.get("text") or "")
-        first_line = text.splitlines()[0] if text else ""
-        title = (
-            first_line
-            if len(first_line) <= TITLE_FROM_MESSAGE
-            else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
+        ts = message.get("ts", "")
+        link = message_link((body.get("team") or {}).get("domain") or "app", here.channel_id or "", ts)
+        open_message_form(
+            baton,
+            web,
+            actor,
+            trigger_id=body["trigger_id"],
+            here=here,
+            text=plain_text(message.get("text") or ""),
+            link=link,
+            thread=message.get("thread_ts") or ts,
         )
-        link = message_link(
-            (body.get("team") or {}).get("domain") or "app", channel or "", message.get("ts", "")
-        )
-        form = new_task_form(
-            actor.locale,
-            departments(baton, actor),
-            metadata={
-                "channel": channel,
-                "link": link,
-                "conversation": here.conversation,
-            },
-            title=title,
-            details=text,
-        )
-        web.views_open(trigger_id=body["trigger_id"], view=form)

@@ -83,34 +83,35 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
         )
         web.views_open(trigger_id=body["trigger_id"], view=form)
 
-    @app.event("message")
-    def on_message(event: dict[str, Any]) -> None:
-        # Replies by people in a stand-up thread may be answers; Slack reports edits and deletions as
-        # subtypes of the same event.
-        kind = event.get("subtype")
-        if kind in ANSWER_SUBTYPES:
-            reply_written(baton, event)
-        elif kind == "message_changed":
-            message = event.get("message") or {}
-            if in_thread(message) and message.get("user"):
-                standup_replies.reply_edited(
-                    baton.engine,
-                    channel_id=event["channel"],
-                    thread=message["thread_ts"],
-                    message_id=message["ts"],
-                    text=syntax.plain_text(message.get("text") or ""),
-                    clock=baton.clock,
-                )
-        elif kind == "message_deleted":
-            gone = event.get("previous_message") or {}
-            if in_thread(gone):
-                standup_replies.reply_deleted(
-                    baton.engine,
-                    channel_id=event["channel"],
-                    thread=gone["thread_ts"],
-                    message_id=event.get("deleted_ts") or gone["ts"],
-                    clock=baton.clock,
-                )
+
+def message_event(baton: Baton, event: dict[str, Any]) -> None:
+    """A message in a channel (bot/slack/listeners/channel_messages.py hands each one here)."""
+    # Replies by people in a stand-up thread may be answers; Slack reports edits and deletions as
+    # subtypes of the same event.
+    kind = event.get("subtype")
+    if kind in ANSWER_SUBTYPES:
+        reply_written(baton, event)
+    elif kind == "message_changed":
+        message = event.get("message") or {}
+        if in_thread(message) and message.get("user"):
+            standup_replies.reply_edited(
+                baton.engine,
+                channel_id=event["channel"],
+                thread=message["thread_ts"],
+                message_id=message["ts"],
+                text=syntax.plain_text(message.get("text") or ""),
+                clock=baton.clock,
+            )
+    elif kind == "message_deleted":
+        gone = event.get("previous_message") or {}
+        if in_thread(gone):
+            standup_replies.reply_deleted(
+                baton.engine,
+                channel_id=event["channel"],
+                thread=gone["thread_ts"],
+                message_id=event.get("deleted_ts") or gone["ts"],
+                clock=baton.clock,
+            )
 
 
 # A plain reply, one also sent to the channel, one with a file: each is something a person wrote.

@@ -108,6 +108,7 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
             priority=Priority(values.get(ids.F_PRIORITY) or "normal"),
             watchers=tuple(PersonRef(user_id=u, name=u) for u in values.get(ids.F_WATCHERS) or []),
             source_link=meta.get("link"),
+            source_thread=meta.get("thread"),
         )
 
     @app.view(ids.NEW_TASK_VIEW)
