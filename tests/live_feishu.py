@@ -95,12 +95,14 @@ class LiveFeishu:
         direct: bool = True,
         mentions: dict[str, str] | None = None,
         chat: str = "oc_group1",
+        to_bot: bool = True,
         **kwargs: Any,
     ) -> dict[str, Any]:
         """`who` (an open_id) writes `text`; `@name` words in `mentions` ({name: open_id}) become real
-        mentions (`@_user_N` placeholders), and in a group the bot is mentioned first."""
+        mentions (`@_user_N` placeholders), and in a group the bot is mentioned first (unless `to_bot`
+        is False: a message that does not address Baton)."""
         listed: list[dict[str, Any]] = []
-        if not direct:
+        if not direct and to_bot:
             listed.append(fp.mention("@_user_0", BOT_OPEN_ID, "Baton"))
             text = "@_user_0 " + text
         for i, (name, open_id) in enumerate((mentions or {}).items(), start=1):

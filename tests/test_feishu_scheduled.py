@@ -76,6 +76,7 @@ def test_a_stand_up_day_on_feishu(live: LiveFeishu, fake: FakeFeishu) -> None:
         PAUL,
         "Done: checked the seals\nToday: order resin\nBlockers: waiting for parts",
         direct=False,
+        to_bot=False,
         chat="oc_prod",
         root_id=post_id,
         parent_id=post_id,
@@ -96,9 +97,9 @@ def test_a_stand_up_day_on_feishu(live: LiveFeishu, fake: FakeFeishu) -> None:
 
 
 def test_an_overdue_reminder_reaches_the_feishu_person(live: LiveFeishu, fake: FakeFeishu) -> None:
-    live.say(PETE, "new Order resin @paul due:2026-11-20", mentions={"paul": PAUL})
+    live.say(PETE, 'new Order resin @paul due:"2026-11-23 10:00"', mentions={"paul": PAUL})
     live.say(PAUL, "ack 1")
-    run_until(live, START + timedelta(minutes=15))
+    run_until(live, START + timedelta(hours=2))  # due at 10:00: overdue from then
     reminder = eventually(
         lambda: [c for c in sent_to(fake, PAUL) if "Order resin" in c], what="the overdue reminder"
     )
@@ -113,6 +114,8 @@ def test_slack_and_feishu_at_once_each_person_hears_on_their_own_platform(
     app = LiveFeishu(file_engine_url, fake, clock=FixedClock(START), slack=fake_slack)
     try:
         assert app.baton.bolt is not None and app.baton.feishu is not None
+        app.say(ADMIN, "dept add production lead @pete tz Asia/Shanghai", mentions={"pete": PETE})
+        app.say(ADMIN, "member @paul production", mentions={"paul": PAUL})
         app.say(PETE, "new Order resin @paul", mentions={"paul": PAUL})
         body = urlencode(
             {
@@ -122,7 +125,7 @@ def test_slack_and_feishu_at_once_each_person_hears_on_their_own_platform(
                 "user_id": "U_SARA",
                 "user_name": "sara",
                 "command": "/task",
-                "text": "new Count stock <@U_SID|sid>",
+                "text": "new Count stock <@U_SID|sid> #production",
                 "trigger_id": "1.2.3",
             }
         )
