@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from slack_bolt import App
@@ -23,7 +24,9 @@ from bot.slack.listeners import register
 from bot.slack.sender import SlackSender
 from handlers.clock import Clock, system_clock
 from handlers.context import Config, Directory
+from handlers.known_people import KnownPeople
 from handlers.ports import Sender
+from handlers.runner import Runner
 from scheduler.delivery import DeliveryWorker
 from storage.db import make_engine
 
@@ -44,6 +47,12 @@ class Baton:
     bolt: App | None = None
     scheduler: Any = None
 
+    @cached_property
+    def runner(self) -> Runner:
+        """One per process (none allocated per request); known speakers are answered from memory."""
+        people = KnownPeople(self.engine, self.config, self.clock, self.directory)
+        return Runner(self.engine, self.config, self.clock, self.directory, people)
+
     def start(self, *, with_scheduler: bool = False) -> None:
         self.worker.start()
         if with_scheduler:
@@ -56,6 +65,8 @@ class Baton:
             self.scheduler.shutdown(wait=True)  # a sweep in progress finishes first
             self.scheduler = None
         self.worker.stop()
+        if self.runner.people is not None:
+            self.runner.people.close()
         self.engine.dispose()
 
 

@@ -1,0 +1,81 @@
+"""Who is speaking, from memory: a known speaker costs no transaction, a stale profile is refreshed in
+the background, and a change of language is heard at once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from handlers.clock import FixedClock
+from handlers.commands import SetLanguage
+from handlers.context import Profile
+from handlers.known_people import KnownPeople
+from handlers.runner import Runner
+from storage import people as people_store
+from storage.db import unit_of_work
+from tests.company import CONFIG
+from tests.live import eventually
+
+
+class Directory:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []  # (user id, thread name)
+        self.profiles = {"U_ANA": Profile("U_ANA", "ana", tz="Europe/Berlin", locale="de-DE")}
+
+    def profile(self, user_id: str) -> Profile | None:
+        self.asked.append((user_id, threading.current_thread().name))
+        return self.profiles.get(user_id)
+
+
+def statements(engine: Engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_a_known_speaker_is_answered_from_memory(engine: Engine, clock: FixedClock) -> None:
+    directory = Directory()
+    people = KnownPeople(engine, CONFIG, clock, directory)
+    first = people.actor("U_ANA", "ana")
+    assert (first.name, str(first.tz)) == ("ana", "Europe/Berlin")
+    assert directory.asked == [("U_ANA", threading.current_thread().name)]  # first sight: asked now
+    seen = statements(engine)
+    assert people.actor("U_ANA", "ana") == first
+    assert seen == []
+    clock.advance(timedelta(seconds=31))  # then read again: a change made elsewhere is seen
+    people.actor("U_ANA", "ana")
+    assert seen != []
+    assert len(directory.asked) == 1  # the stored profile is fresh: nobody asked
+
+
+def test_a_stale_profile_answers_and_is_refreshed_off_the_request_path(
+    engine: Engine, clock: FixedClock
+) -> None:
+    directory = Directory()
+    people = KnownPeople(engine, CONFIG, clock, directory)
+    people.actor("U_ANA", "ana")
+    clock.advance(timedelta(days=2))
+    directory.profiles["U_ANA"] = Profile("U_ANA", "Ana Lang", tz="Asia/Shanghai", locale="zh-CN")
+    assert people.actor("U_ANA", "ana").name == "ana"  # the stored profile, without waiting
+    eventually(lambda: len(directory.asked) == 2, what="the background refresh")
+    assert directory.asked[1][1].startswith("baton-profiles")
+    people.close()
+    with unit_of_work(engine) as session:
+        row = people_store.member(session=session, user_id="U_ANA")
+        assert row is not None and (row.name, row.tz) == ("Ana Lang", "Asia/Shanghai")
+    assert people.actor("U_ANA", "ana").locale == "zh"  # forgotten once refreshed: read again
+
+
+def test_a_new_language_is_heard_at_once_and_a_command_is_one_transaction(
+    engine: Engine, clock: FixedClock
+) -> None:
+    runner = Runner(engine, CONFIG, clock, Directory(), KnownPeople(engine, CONFIG, clock, Directory()))
+    actor = runner.identify("U_ANA", "ana")
+    commits: list[object] = []
+    event.listen(engine, "commit", lambda conn: commits.append(conn))
+    runner.run(runner.identify("U_ANA", "ana"), SetLanguage(locale="zh"))
+    assert len(commits) == 1
+    assert actor.locale != "zh" and runner.identify("U_ANA", "ana").locale == "zh"
