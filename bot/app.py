@@ -5,6 +5,7 @@ Nothing happens at import.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,7 +54,10 @@ class Baton:
         people = KnownPeople(self.engine, self.config, self.clock, self.directory)
         return Runner(self.engine, self.config, self.clock, self.directory, people)
 
-    def start(self, *, with_scheduler: bool = False) -> None:
+    def start(self, *, with_scheduler: bool = False, freeze: bool = False) -> None:
+        if freeze:  # a serving process: what start-up built lives as long as it, so no collection scans it
+            gc.collect()
+            gc.freeze()
         self.worker.start()
         if with_scheduler:
             from scheduler.jobs import start_scheduler

@@ -67,7 +67,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.dates import warm_up
 
     warm_up()
-    baton.start(with_scheduler=not args.no_scheduler)
+    baton.start(with_scheduler=not args.no_scheduler, freeze=True)
     try:
         # Stop cleanly on SIGTERM: uvicorn shuts its server down and re-raises the signal to us;
         # we then leave through `finally`, so the delivery worker finishes what it holds.

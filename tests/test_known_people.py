@@ -17,6 +17,7 @@ from handlers.runner import Runner
 from storage import people as people_store
 from storage.db import unit_of_work
 from tests.company import CONFIG
+from tests.conftest import NOW
 from tests.live import eventually
 
 
@@ -79,3 +80,35 @@ def test_a_new_language_is_heard_at_once_and_a_command_is_one_transaction(
     runner.run(runner.identify("U_ANA", "ana"), SetLanguage(locale="zh"))
     assert len(commits) == 1
     assert actor.locale != "zh" and runner.identify("U_ANA", "ana").locale == "zh"
+
+
+def test_what_start_up_built_is_kept_out_of_collections(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from bot.app import create_local
+    from bot.settings import Settings
+    from tests.simulation import Recorder
+
+    gc.unfreeze()
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'f.db'}")  # type: ignore[call-arg]
+    clock = FixedClock(NOW)
+    baton = create_local(settings, Recorder(clock), clock=clock)
+    baton.start(freeze=True)
+    try:
+        assert gc.get_freeze_count() > 0
+    finally:
+        baton.stop()
+        gc.unfreeze()
+
+
+def test_common_due_phrases_never_reach_dateparser(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    import handlers.dates as dates
+
+    def cold(*_args: object) -> None:
+        raise AssertionError("dateparser on the hot path")
+
+    monkeypatch.setattr(dates, "_dateparser", cold)
+    for phrase in ("in 3 days", "tomorrow", "friday", "next monday", "eod", "in 2 weeks", "明天", "下周一"):
+        assert dates.parse_when(phrase, now=NOW, tz=ZoneInfo("Asia/Shanghai")) > NOW
