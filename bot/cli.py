@@ -67,6 +67,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from handlers.dates import warm_up
 
     warm_up()
+    from bot.workers import start_delivery, stop_delivery
+
+    delivery = start_delivery(baton, settings)  # its own process, or None: a thread of this one
     baton.start(with_scheduler=not args.no_scheduler, freeze=True)
     try:
         # Stop cleanly on SIGTERM: uvicorn shuts its server down and re-raises the signal to us;
@@ -84,6 +87,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             serve_http(baton, port=settings.port)
     finally:
         baton.stop()
+        stop_delivery(delivery)
     return 0
 
 

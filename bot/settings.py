@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, validation_alias="PORT")
     baton_admins: str = Field(default="", validation_alias="BATON_ADMINS")
     baton_timezone: str = Field(default="UTC", validation_alias="BATON_TIMEZONE")
+    # Where delivery runs (bot/workers.py): auto is its own process on PostgreSQL, a thread on SQLite.
+    baton_delivery: Literal["auto", "process", "thread"] = Field(
+        default="auto", validation_alias="BATON_DELIVERY"
+    )
 
     # -- Feishu / Lark (SPEC §7): one block, kept together ---------------------------------------
     feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")
