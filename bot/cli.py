@@ -59,6 +59,10 @@ def unreachable_database(engine: Engine, err: OperationalError) -> DatabaseUnava
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_slack()
+    from bot import workers
+
+    if (count := workers.workers_wanted(args.workers, settings)) > 1:
+        return workers.serve_workers(count, settings, with_scheduler=not args.no_scheduler)
     from bot.app import create_app  # Slack libraries load only when the bot runs
 
     engine = prepare_database(settings)
@@ -146,6 +150,9 @@ def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None: 
         access_log=False,
     )
     log.info("Baton is listening on port %s (POST /slack/events, GET /healthz)", port)
+    from bot.workers import inherited_socket
+
+    sock = sock or inherited_socket()  # one of several processes serving one pre-bound port
     uvicorn.Server(config).run(sockets=[sock] if sock else None)
 
 
@@ -246,6 +253,9 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Slack bot (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
     run.add_argument(
         "--no-scheduler", action="store_true", help="serve requests and deliver, but run no sweeps"
+    )
+    run.add_argument(
+        "--workers", type=int, default=None, help="serving processes on one port (PostgreSQL; BATON_WORKERS)"
     )
     run.set_defaults(func=cmd_run)
     console = sub.add_parser("console", help="the same bot in a terminal, no Slack needed")

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
         default="auto", validation_alias="BATON_DELIVERY"
     )
 
+    baton_workers: int = Field(default=1, ge=1, le=64, validation_alias="BATON_WORKERS")  # PostgreSQL only
+
     # -- Feishu / Lark (SPEC §7): one block, kept together ---------------------------------------
     feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")
     feishu_app_secret: SecretStr | None = Field(default=None, validation_alias="FEISHU_APP_SECRET")

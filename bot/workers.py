@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -91,6 +92,9 @@ class DatabaseWaker:
 def start_delivery(baton: Baton, settings: Settings) -> subprocess.Popen[bytes] | None:
     """Before `baton.start()`: in process mode, start the delivery process and make the serving
     process's worker a waker. In thread mode nothing changes (None)."""
+    if os.environ.get(CHILD):  # one of several serving processes: the parent runs delivery
+        baton.worker = DatabaseWaker(baton.engine)  # type: ignore[assignment]
+        return None
     if delivery_mode(settings) == "thread":
         return None
     baton.worker = DatabaseWaker(baton.engine)  # type: ignore[assignment]
@@ -163,3 +167,74 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+# ---- several HTTP processes on one port (PostgreSQL) -------------------------------------------
+
+LISTEN_FD = "BATON_LISTEN_FD"  # set for a serving child: the pre-bound socket it inherited
+CHILD = "BATON_SERVING_CHILD"  # set for a serving child: the parent runs delivery, not the child
+
+
+class TooManyWorkers(ConfigError):
+    """`--workers > 1` asked of a database with one writer."""
+
+
+def workers_wanted(requested: int | None, settings: Settings) -> int:
+    count = requested if requested is not None else settings.baton_workers
+    if count > 1 and not is_postgres(settings.database_url):
+        raise TooManyWorkers(
+            f"--workers {count} needs PostgreSQL: SQLite has one writer, so more processes only queue on "
+            "it (set DATABASE_URL to a PostgreSQL database, or run one worker)"
+        )
+    return max(1, count)
+
+
+def inherited_socket() -> socket.socket | None:
+    fd = os.environ.get(LISTEN_FD)
+    return socket.socket(fileno=int(fd)) if fd else None
+
+
+def serve_workers(count: int, settings: Settings, *, with_scheduler: bool) -> int:
+    """Bind the port once and fork-exec `count` `baton run` children that accept on it; deliver (and
+    sweep, in the first child only) beside them. Stops them all on SIGTERM or SIGINT."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("0.0.0.0", settings.port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    env = {**os.environ, LISTEN_FD: str(sock.fileno()), CHILD: "1"}
+    # Several serving processes: one delivery process for all of them (PostgreSQL, so NOTIFY wakes it).
+    delivery = subprocess.Popen([sys.executable, "-m", "bot.workers", "deliver"], env=os.environ.copy())
+    children = []
+    for i in range(count):
+        argv = [sys.executable, "-m", "bot.cli", "run", "--workers", "1"]
+        if i > 0 or not with_scheduler:
+            argv.append("--no-scheduler")  # one sweeper is enough (and the database dedupes anyway)
+        children.append(subprocess.Popen(argv, env=env, pass_fds=(sock.fileno(),)))
+    log.info(
+        "Baton serves port %s with %s processes; delivery runs in process %s",
+        settings.port,
+        count,
+        delivery.pid,
+    )
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        if any(child.poll() is not None for child in children):
+            log.error("a worker process exited; stopping the others")
+            break
+    for proc in [*children, delivery]:
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    codes = [stop_child(proc) for proc in [*children, delivery] if proc is not None]
+    sock.close()
+    return 0 if stop.is_set() and not any(codes) else 1
+
+
+def stop_child(proc: subprocess.Popen[bytes]) -> int:
+    try:
+        return proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()

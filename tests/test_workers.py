@@ -114,3 +114,71 @@ def test_a_request_wakes_the_delivery_process_through_notify(engine: Engine) -> 
         stop.set()
         waker.stop()
         listener.join(5)
+
+
+def test_several_workers_are_refused_on_sqlite_with_one_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": ROOT,
+        "SLACK_BOT_TOKEN": "xoxb-run-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "run", "--workers", "2"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "baton: --workers 2 needs PostgreSQL: SQLite has one writer, so more processes only queue on it "
+        "(set DATABASE_URL to a PostgreSQL database, or run one worker)"
+    ]
+
+
+def test_two_workers_serve_one_port_on_postgresql(engine: Engine, fake_slack: FakeSlack) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("several serving processes need PostgreSQL")
+    from storage import migrate
+
+    migrate.upgrade(engine)
+    fake_slack.add_user("U_ADMIN", "admin", admin=True)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": ROOT,
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": "xoxb-run-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake_slack.url,
+        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "BATON_ADMINS": "U_ADMIN",
+        "BATON_WORKERS": "2",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--no-scheduler"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}/slack/events"
+
+        def post(text: str) -> httpx.Response | None:
+            try:
+                return httpx.post(base, content=(b := slash(text)), headers=signed_headers(b), timeout=10)
+            except httpx.HTTPError:
+                return None
+
+        eventually(lambda: post("dept add ops lead <@U_ADMIN|admin> channel <#C_OPS|ops>"), timeout=30)
+        for i in range(6):
+            assert post(f"new Restock gloves {i} #ops") is not None
+        eventually(lambda: len(fake_slack.calls_to("chat.postMessage")) >= 6, what="six cards", timeout=20)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, output
+    serving = re.search(r"serves port \d+ with 2 processes; delivery runs in process (\d+)", output)
+    assert serving is not None, output
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", output))) == 2, output
