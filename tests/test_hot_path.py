@@ -1,5 +1,5 @@
-"""Who is speaking, from memory: a known speaker costs no transaction, a stale profile is refreshed in
-the background, and a change of language is heard at once."""
+"""The request path: who is speaking from memory (a known speaker costs no transaction, a stale profile is
+refreshed in the background, a change of language is heard at once), plain inserts, no cold parsers."""
 
 from __future__ import annotations
 
@@ -112,3 +112,20 @@ def test_common_due_phrases_never_reach_dateparser(monkeypatch) -> None:  # type
     monkeypatch.setattr(dates, "_dateparser", cold)
     for phrase in ("in 3 days", "tomorrow", "friday", "next monday", "eod", "in 2 weeks", "明天", "下周一"):
         assert dates.parse_when(phrase, now=NOW, tz=ZoneInfo("Asia/Shanghai")) > NOW
+
+
+def test_an_event_is_a_plain_insert_outside_the_unit_of_work(engine: Engine, clock: FixedClock) -> None:
+    from sqlmodel import select
+
+    from storage import tasks as task_store
+    from storage.models import TaskEvent
+    from tests.company import Driver, seed
+
+    seed(engine, clock)
+    Driver(engine, clock).ok("alice", "new Order resin @paul")
+    with unit_of_work(engine) as session:
+        task_store.record_event(session=session, task_id=1, actor_id="U_ANA", action="noted", at=clock())
+        assert not session.new  # nothing left for a flush to do
+    with unit_of_work(engine) as session:
+        rows = session.exec(select(TaskEvent).where(TaskEvent.action == "noted")).all()
+        assert [(r.task_id, r.at) for r in rows] == [(1, clock())]
