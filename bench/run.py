@@ -47,6 +47,11 @@ from tests.live import SECRET, signed_headers  # noqa: E402
 NOW = datetime.now(UTC).replace(microsecond=0)
 SWEEP_AT = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # a working Wednesday: 10:00 in Shanghai
 LINES: list[str] = []
+TARGETS: list[tuple[str, bool | None, str]] = []  # (target, met — None: not measured, figure)
+
+
+def target(name: str, met: bool | None, figure: str) -> None:
+    TARGETS.append((name, met, figure))
 
 
 def say(line: str = "") -> None:
@@ -82,7 +87,9 @@ def rss_mb(pid: int) -> float:
 # ---- 1. slash commands over HTTP --------------------------------------------------------------
 
 
-def start_baton(db_url: str, api_url: str, port: int) -> subprocess.Popen[bytes]:
+def start_baton(
+    db_url: str, api_url: str, port: int, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -92,6 +99,7 @@ def start_baton(db_url: str, api_url: str, port: int) -> subprocess.Popen[bytes]
         "SLACK_API_URL": api_url,
         "DATABASE_URL": db_url,
         "BATON_ADMINS": "U_ADMIN",
+        **(extra or {}),
     }
     env.pop("SLACK_APP_TOKEN", None)
     return subprocess.Popen(
@@ -228,7 +236,37 @@ def python_load(url: str, body: str, connections: int, seconds: int) -> dict[str
     }
 
 
+def post_as(base: str, user: str, text_: str) -> None:
+    body = urlencode(
+        {"command": "/task", "text": text_, "user_id": user, "user_name": user.lower(), "channel_id": "C1"}
+    )
+    httpx.post(base, content=body, headers=signed_headers(body), timeout=30)
+
+
+def fresh_database(kind: str) -> str:
+    """An empty, migrated database: a file for SQLite, TEST_DATABASE_URL emptied for PostgreSQL."""
+    if kind == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def cell(r: dict[str, float]) -> str:
+    err = f", {int(r['errors'])} errors" if r["errors"] else ""
+    return f"{r['rps']:.0f} rps, {r['p50']:.1f}/{r['p99']:.1f} ms{err}"
+
+
 def bench_http(seconds: int) -> None:
+    """SQLite, delivery running against the fake Slack (in `baton run`'s thread: the SQLite default),
+    beside two bare Bolt apps measured in the same run; then PostgreSQL with one and two processes."""
     say("## 1. Slash commands over HTTP")
     load = wrk if shutil.which("wrk") else python_load
     if load is python_load:
@@ -240,37 +278,20 @@ def bench_http(seconds: int) -> None:
     fake.add_user("U_ALICE", "alice")
     fake.add_user("U_PAUL", "paul")
     fake.add_user("U_ADMIN", "admin", admin=True)
-    workdir = Path(tempfile.mkdtemp())
-    db_url = f"sqlite:///{workdir / 'bench.db'}"
-    servers = {"baton": (start_baton(db_url, fake.url, p := free_port()), p)}
+    servers = {"baton": (start_baton(fresh_database("sqlite"), fake.url, p := free_port()), p)}
     for kind in ("default", "tuned"):
         servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
+    cases = {
+        "/task new": slash_body('new Check the seals on line 3 <@U_PAUL|paul> due:"in 3 days" !high'),
+        "/task list": slash_body("list all"),
+        "button press": press_body(1),
+    }
     try:
         for _, port in servers.values():
             wait_healthy(f"http://127.0.0.1:{port}/healthz")
         base = f"http://127.0.0.1:{servers['baton'][1]}/slack/events"
-        httpx.post(
-            base,
-            content=(
-                b := urlencode(
-                    {
-                        "command": "/task",
-                        "text": "dept add production lead <@U_PAUL|paul>",
-                        "user_id": "U_ADMIN",
-                        "user_name": "admin",
-                        "channel_id": "C1",
-                        "team_id": "T1",
-                    }
-                )
-            ),
-            headers=signed_headers(b),
-        )
-        httpx.post(base, content=(b := slash_body("new First <@U_PAUL|paul>")), headers=signed_headers(b))
-        cases = {
-            "/task new": slash_body("new Check the seals on line 3 <@U_PAUL|paul> due:friday !high"),
-            "/task list": slash_body("list all"),
-            "button press": press_body(1),
-        }
+        post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
+        post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
         say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
         say(
             "| case | conns | Baton | bare Bolt (default) | bare Bolt (process_before_response) "
@@ -283,20 +304,102 @@ def bench_http(seconds: int) -> None:
                 for name, (_, port) in servers.items():
                     results[name] = load(f"http://127.0.0.1:{port}/slack/events", body, conns, seconds)
                 b, d, t = results["baton"], results["default"], results["tuned"]
-
-                def cell(r: dict[str, float]) -> str:
-                    err = f", {int(r['errors'])} errors" if r["errors"] else ""
-                    return f"{r['rps']:.0f} rps, {r['p50']:.1f}/{r['p99']:.1f} ms{err}"
-
-                say(
-                    f"| {case} | {conns} | {cell(b)} | {cell(d)} | {cell(t)} | {b['rps'] / t['rps']:.2f} | "
-                    f"{b['rps'] / d['rps']:.1f} |"
-                )
+                ratio = b["rps"] / t["rps"]
+                row = f"| {case} | {conns} | {cell(b)} | {cell(d)} | {cell(t)}"
+                say(f"{row} | {ratio:.2f} | {b['rps'] / d['rps']:.1f} |")
+                if case == "/task list":
+                    continue
+                if conns == 50:
+                    target(
+                        f"{case}, 50 conns (SQLite): ≥ 0.3× tuned bare Bolt", ratio >= 0.3, f"{ratio:.2f}×"
+                    )
+                    target(f"{case}, 50 conns (SQLite): p99 < 100 ms", b["p99"] < 100, f"{b['p99']:.0f} ms")
+                else:
+                    target(
+                        f"{case}, 1 conn (SQLite): p99 < 3× p50",
+                        b["p99"] < 3 * b["p50"],
+                        f"p50 {b['p50']:.1f} ms, p99 {b['p99']:.1f} ms",
+                    )
     finally:
         for proc, _ in servers.values():
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=15)
-        fake.stop()
+    say()
+    bench_list(load, seconds, fake)
+    if os.environ.get("TEST_DATABASE_URL"):
+        bench_postgres(load, seconds, fake, cases)
+    else:
+        say("PostgreSQL: not measured (set TEST_DATABASE_URL)")
+        target("PostgreSQL: 2 processes ≥ 1.6× one", None, "TEST_DATABASE_URL not set")
+    fake.stop()
+    say()
+
+
+def bench_list(load: Any, seconds: int, fake: FakeSlack, tasks: int = 10_000) -> None:
+    url = fresh_database("sqlite")
+    engine = make_engine(url)
+    seed(engine, tasks, 1_000)
+    engine.dispose()
+    proc = start_baton(url, fake.url, port := free_port())
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        r = load(f"http://127.0.0.1:{port}/slack/events", slash_body("list all"), 1, seconds)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+    say(f"`/task list all` with {tasks:,} open tasks, 1 connection (SQLite): {cell(r)}")
+    target(f"/task list all, {tasks:,} open tasks, 1 conn: p99 < 50 ms", r["p99"] < 50, f"{r['p99']:.1f} ms")
+
+
+def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, str]) -> None:
+    say("PostgreSQL, delivery in its own process (the default there), 50 connections:")
+    say("| case | 1 process | 2 processes | 2 ÷ 1 |")
+    say("|---|---|---|---|")
+    rows: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
+    for workers in (1, 2):
+        url = fresh_database("postgresql")
+        proc = start_baton(url, fake.url, port := free_port(), {"BATON_WORKERS": str(workers)})
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}/healthz")
+            base = f"http://127.0.0.1:{port}/slack/events"
+            post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
+            post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
+            for case, body in cases.items():
+                rows[case].append(load(base, body, 50, seconds))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    for case, (one, two) in rows.items():
+        say(f"| {case} | {cell(one)} | {cell(two)} | {two['rps'] / one['rps']:.2f} |")
+    new_one, new_two = rows["/task new"]
+    ratio = new_two["rps"] / new_one["rps"]
+    target("PostgreSQL: /task new, 2 processes ≥ 1.6× one", ratio >= 1.6, f"{ratio:.2f}×")
+
+
+def bench_inprocess(count: int) -> None:
+    from bench.inprocess import measure
+
+    say("## 0. CPU per request, in-process (`App.dispatch` of a signed request, SQLite file in WAL)")
+    result = measure(count)
+    say(
+        f'/task new with an owner and `due:"in 3 days"`: {result["new"]:.2f} ms; '
+        f"button press: {result['press']:.2f} ms (median CPU of {count:,})"
+    )
+    target("in-process /task new ≤ 0.6 ms CPU", result["new"] <= 0.6, f"{result['new']:.2f} ms")
+    target(
+        "in-process button press: same order (≤ 1.2 ms CPU)",
+        result["press"] <= 1.2,
+        f"{result['press']:.2f} ms",
+    )
+    say()
+
+
+def report_targets() -> None:
+    say("## Targets (issue 14), as measured in this run")
+    say("| target | result | figure |")
+    say("|---|---|---|")
+    for name, met, figure in TARGETS:
+        say(f"| {name} | {'met' if met else 'not measured' if met is None else '**missed**'} | {figure} |")
     say()
 
 
@@ -438,6 +541,10 @@ def bench_sweep(sizes: list[int]) -> None:
                 f"| {sum(second) / len(second):.1f} | {p99:.0f} | {second[-1]:.0f} "
                 f"| {s2} | {q2:,} |"
             )
+            if size == 100_000:
+                target(
+                    f"minute tick, 100k tasks ({name}): < 1 s", second[-1] < 1000, f"max {second[-1]:.0f} ms"
+                )
             engine.dispose()
     say()
 
@@ -536,6 +643,7 @@ def bench_delivery(count: int, ceiling: int) -> None:
         f"delivered {accepted:,} in {elapsed:.1f} s; floor {floor:.1f} s; ratio {elapsed / floor:.2f}; "
         f"429s received {fake.rejected}"
     )
+    target(f"{count:,} DMs within 10% of the floor", elapsed / floor <= 1.1, f"{elapsed / floor:.2f}×")
     say()
 
 
@@ -570,6 +678,8 @@ def bench_process(tasks: int) -> None:
             f"{time.monotonic() - started - 1:.2f} s to stop-ready), "
             f"RSS after a `/task list all`: {idle:.0f} MB"
         )
+        target(f"idle RSS < 120 MB ({label})", idle < 120, f"{idle:.0f} MB")
+        target(f"start-up < 2 s ({label})", to_healthy < 2, f"{to_healthy:.2f} s")
     baseline = subprocess.run(
         [
             sys.executable,
@@ -592,16 +702,27 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="short runs, small sizes (a smoke test)")
+    parser.add_argument(
+        "--only", choices=("inprocess", "http"), help="one section (not written to RESULTS.md)"
+    )
     parser.add_argument("--big", action="store_true", help="also sweep 1,000,000 tasks (slow to seed)")
     args = parser.parse_args()
     say(f"# Baton benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     say()
+    if args.only:
+        bench_inprocess(300 if args.quick else 2_000) if args.only == "inprocess" else bench_http(
+            2 if args.quick else 5
+        )
+        report_targets()
+        return
+    bench_inprocess(count=300 if args.quick else 2_000)
     bench_http(seconds=2 if args.quick else 5)
     sizes = [1_000, 10_000] if args.quick else [10_000, 100_000] + ([1_000_000] if args.big else [])
     bench_sweep(sizes)
     bench_delivery(count=500 if args.quick else 5_000, ceiling=100 if args.quick else 200)
     bench_process(tasks=10_000 if args.quick else 100_000)
+    report_targets()
     if not args.quick:
         (ROOT / "bench" / "RESULTS.md").write_text("\n".join(LINES) + "\n", encoding="utf-8")
         print("written to bench/RESULTS.md")

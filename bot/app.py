@@ -5,9 +5,11 @@ Nothing happens at import.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from slack_bolt import App
@@ -22,7 +24,9 @@ from bot.slack.errors import register_error_handler
 from bot.slack.listeners import register
 from handlers.clock import Clock, system_clock
 from handlers.context import Config, Directory
+from handlers.known_people import KnownPeople
 from handlers.ports import Sender
+from handlers.runner import Runner
 from scheduler.delivery import DeliveryWorker
 from storage.db import make_engine
 
@@ -45,7 +49,16 @@ class Baton:
     feishu: Any = None  # bot.feishu.listeners.FeishuListeners, when Feishu / Lark is configured
     feishu_connection: Any = None  # the long connection, once started
 
-    def start(self, *, with_scheduler: bool = False) -> None:
+    @cached_property
+    def runner(self) -> Runner:
+        """One per process (none allocated per request); known speakers are answered from memory."""
+        people = KnownPeople(self.engine, self.config, self.clock, self.directory)
+        return Runner(self.engine, self.config, self.clock, self.directory, people)
+
+    def start(self, *, with_scheduler: bool = False, freeze: bool = False) -> None:
+        if freeze:  # a serving process: what start-up built lives as long as it, so no collection scans it
+            gc.collect()
+            gc.freeze()
         self.worker.start()
         if with_scheduler:
             from scheduler.jobs import start_scheduler
@@ -60,6 +73,8 @@ class Baton:
             self.scheduler.shutdown(wait=True)  # a sweep in progress finishes first
             self.scheduler = None
         self.worker.stop()
+        if self.runner.people is not None:
+            self.runner.people.close()
         self.engine.dispose()
 
 

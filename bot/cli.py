@@ -63,6 +63,10 @@ def unreachable_database(engine: Engine, err: OperationalError) -> DatabaseUnava
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_platform()
+    from bot import workers
+
+    if (count := workers.workers_wanted(args.workers, settings)) > 1:
+        return workers.serve_workers(count, settings, with_scheduler=not args.no_scheduler)
     from bot.app import create_app  # Slack and Feishu libraries load only when the bot runs
 
     engine = prepare_database(settings)
@@ -72,7 +76,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     warm_up()
     if baton.feishu is not None:
         check_feishu(baton, settings)  # before anything starts: a refusal is one line and an exit
-    baton.start(with_scheduler=not args.no_scheduler)
+    from bot.workers import start_delivery, stop_delivery
+
+    delivery = start_delivery(baton, settings)  # its own process, or None: a thread of this one
+    baton.start(with_scheduler=not args.no_scheduler, freeze=True)
     # An HTTP server runs unless Slack's Socket Mode is all there is: Slack's or Feishu's events, and
     # health checks for a Feishu long connection.
     http = baton.feishu is not None or not settings.socket_mode
@@ -98,6 +105,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             threading.Event().wait()  # the connection lives in its own threads; SIGTERM ends this wait
     finally:
         baton.stop()
+        stop_delivery(delivery)
     return 0
 
 
@@ -182,6 +190,9 @@ def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None: 
     )
     paths = [p for p, on in (("POST /slack/events", asgi.bolt), ("POST /feishu/events", feishu)) if on]
     log.info("Baton is listening on port %s (%s)", port, ", ".join([*paths, "GET /healthz"]))
+    from bot.workers import inherited_socket
+
+    sock = sock or inherited_socket()  # one of several processes serving one pre-bound port
     uvicorn.Server(config).run(sockets=[sock] if sock else None)
 
 
@@ -282,6 +293,9 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot on Slack, Feishu / Lark, or both (as configured)")
     run.add_argument(
         "--no-scheduler", action="store_true", help="serve requests and deliver, but run no sweeps"
+    )
+    run.add_argument(
+        "--workers", type=int, default=None, help="serving processes on one port (PostgreSQL; BATON_WORKERS)"
     )
     run.set_defaults(func=cmd_run)
     console = sub.add_parser("console", help="the same bot in a terminal, no Slack needed")

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     baton_timezone: str = Field(default="UTC", validation_alias="BATON_TIMEZONE")
     # The reaction that offers to file a message as a task: an emoji's name, without colons.
     baton_intake_emoji: str = Field(default="ticket", validation_alias="BATON_INTAKE_EMOJI")
+    # Where delivery runs (bot/workers.py): auto is its own process on PostgreSQL, a thread on SQLite.
+    baton_delivery: Literal["auto", "process", "thread"] = Field(
+        default="auto", validation_alias="BATON_DELIVERY"
+    )
+
+    baton_workers: int = Field(default=1, ge=1, le=64, validation_alias="BATON_WORKERS")  # PostgreSQL only
 
     # -- Feishu / Lark (SPEC §7): one block, kept together ---------------------------------------
     feishu_app_id: str | None = Field(default=None, validation_alias="FEISHU_APP_ID")

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from handlers.clock import Clock
-from handlers.commands import PersonRef, TaskCommand, Token, parse_task_command
+from handlers.commands import PersonRef, SetLanguage, TaskCommand, Token, parse_task_command
 from handlers.context import Actor, Config, Context, Conversation, Directory
 from handlers.dispatch import handle
 from handlers.errors import BatonError
+from handlers.known_people import KnownPeople
 from handlers.people import actor_for, reader_locale
 from handlers.results import Reply, Text
 from handlers.standup_commands import StandupCommand, parse_standup_command
@@ -106,15 +107,22 @@ Parser = Callable[[str | Sequence[Token]], TaskCommand | StandupCommand]
 class Runner:
     """Run this command as this person, here: the one door every adapter (listener, console) goes through.
 
-    `text` is plain text, or the neutral tokens the adapter made of its platform's syntax."""
+    `text` is plain text, or the neutral tokens the adapter made of its platform's syntax. With `people`
+    (one per process), a known speaker costs no transaction of its own: the command's is the only one."""
 
     engine: Engine
     config: Config
     clock: Clock
     directory: Directory | None = None
+    people: KnownPeople | None = None
 
     def identify(self, user_id: str, name: str | None = None, *, wrote: str | None = None) -> Actor:
-        """`wrote`: the command's text where the platform gives no language (its script decides)."""
+        """`wrote`: the command's text where the platform gives no language (its script decides).
+        Otherwise a known speaker comes from memory (handlers.known_people)."""
+        if self.people is not None and wrote is None:
+            return self.people.actor(user_id, name)
+        if self.people is not None:
+            self.people.forget(user_id)  # what they wrote may change their language
         return identify(
             self.engine,
             user_id=user_id,
@@ -131,9 +139,12 @@ class Runner:
             return reader_locale(people_store.member(session=session, user_id=user_id))
 
     def run(self, actor: Actor, command: TaskCommand | StandupCommand, here: Here = NOWHERE) -> Outcome:
-        return run_command(
+        outcome = run_command(
             self.engine, command=command, actor=actor, here=here, config=self.config, clock=self.clock
         )
+        if self.people is not None and isinstance(command, SetLanguage):
+            self.people.forget(actor.user_id)  # the next answer is in the language just chosen
+        return outcome
 
     def run_text(
         self,

@@ -145,6 +145,9 @@ def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
     return session.exec(stmt).all()
 
 
+_EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
+
+
 def record_event(
     *,
     session: Session,
@@ -156,16 +159,19 @@ def record_event(
     to_value: str | None = None,
     note: str | None = None,
 ) -> None:
-    session.add(
-        TaskEvent(
-            task_id=task_id,
-            actor_id=actor_id,
-            action=action,
-            at=at,
-            from_value=from_value,
-            to_value=to_value,
-            note=note or None,
-        )
+    # A plain insert, sent at once: nothing reads an event back in the transaction that writes it, so the
+    # ORM's unit of work (identity map, flush bookkeeping) would be cost without use.
+    session.connection().execute(
+        _EVENTS.insert(),
+        {
+            "task_id": task_id,
+            "actor_id": actor_id,
+            "action": action,
+            "at": at,
+            "from_value": from_value,
+            "to_value": to_value,
+            "note": note or None,
+        },
     )
 
 

@@ -81,7 +81,7 @@ def _tell(baton: Baton, web: WebClient, user_id: str, channel: str | None, error
 
 
 def register_error_handler(app: App, baton: Baton, web: WebClient) -> None:
-    runner = Runner(baton.engine, baton.config, baton.clock, baton.directory)
+    runner = baton.runner
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def runner(baton: Baton) -> Runner:
-    return Runner(baton.engine, baton.config, baton.clock, baton.directory)
+    return baton.runner
 
 
 def actor_of(baton: Baton, user: dict[str, Any]) -> Actor:

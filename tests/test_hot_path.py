@@ -1,0 +1,131 @@
+"""The request path: who is speaking from memory (a known speaker costs no transaction, a stale profile is
+refreshed in the background, a change of language is heard at once), plain inserts, no cold parsers."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from handlers.clock import FixedClock
+from handlers.commands import SetLanguage
+from handlers.context import Profile
+from handlers.known_people import KnownPeople
+from handlers.runner import Runner
+from storage import people as people_store
+from storage.db import unit_of_work
+from tests.company import CONFIG
+from tests.conftest import NOW
+from tests.live import eventually
+
+
+class Directory:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []  # (user id, thread name)
+        self.profiles = {"U_ANA": Profile("U_ANA", "ana", tz="Europe/Berlin", locale="de-DE")}
+
+    def profile(self, user_id: str) -> Profile | None:
+        self.asked.append((user_id, threading.current_thread().name))
+        return self.profiles.get(user_id)
+
+
+def statements(engine: Engine) -> list[str]:
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_a_known_speaker_is_answered_from_memory(engine: Engine, clock: FixedClock) -> None:
+    directory = Directory()
+    people = KnownPeople(engine, CONFIG, clock, directory)
+    first = people.actor("U_ANA", "ana")
+    assert (first.name, str(first.tz)) == ("ana", "Europe/Berlin")
+    assert directory.asked == [("U_ANA", threading.current_thread().name)]  # first sight: asked now
+    seen = statements(engine)
+    assert people.actor("U_ANA", "ana") == first
+    assert seen == []
+    clock.advance(timedelta(seconds=31))  # then read again: a change made elsewhere is seen
+    people.actor("U_ANA", "ana")
+    assert seen != []
+    assert len(directory.asked) == 1  # the stored profile is fresh: nobody asked
+
+
+def test_a_stale_profile_answers_and_is_refreshed_off_the_request_path(
+    engine: Engine, clock: FixedClock
+) -> None:
+    directory = Directory()
+    people = KnownPeople(engine, CONFIG, clock, directory)
+    people.actor("U_ANA", "ana")
+    clock.advance(timedelta(days=2))
+    directory.profiles["U_ANA"] = Profile("U_ANA", "Ana Lang", tz="Asia/Shanghai", locale="zh-CN")
+    assert people.actor("U_ANA", "ana").name == "ana"  # the stored profile, without waiting
+    eventually(lambda: len(directory.asked) == 2, what="the background refresh")
+    assert directory.asked[1][1].startswith("baton-profiles")
+    people.close()
+    with unit_of_work(engine) as session:
+        row = people_store.member(session=session, user_id="U_ANA")
+        assert row is not None and (row.name, row.tz) == ("Ana Lang", "Asia/Shanghai")
+    assert people.actor("U_ANA", "ana").locale == "zh"  # forgotten once refreshed: read again
+
+
+def test_a_new_language_is_heard_at_once_and_a_command_is_one_transaction(
+    engine: Engine, clock: FixedClock
+) -> None:
+    runner = Runner(engine, CONFIG, clock, Directory(), KnownPeople(engine, CONFIG, clock, Directory()))
+    actor = runner.identify("U_ANA", "ana")
+    commits: list[object] = []
+    event.listen(engine, "commit", lambda conn: commits.append(conn))
+    runner.run(runner.identify("U_ANA", "ana"), SetLanguage(locale="zh"))
+    assert len(commits) == 1
+    assert actor.locale != "zh" and runner.identify("U_ANA", "ana").locale == "zh"
+
+
+def test_what_start_up_built_is_kept_out_of_collections(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import gc
+
+    from bot.app import create_local
+    from bot.settings import Settings
+    from tests.simulation import Recorder
+
+    gc.unfreeze()
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'f.db'}")  # type: ignore[call-arg]
+    clock = FixedClock(NOW)
+    baton = create_local(settings, Recorder(clock), clock=clock)
+    baton.start(freeze=True)
+    try:
+        assert gc.get_freeze_count() > 0
+    finally:
+        baton.stop()
+        gc.unfreeze()
+
+
+def test_common_due_phrases_never_reach_dateparser(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    import handlers.dates as dates
+
+    def cold(*_args: object) -> None:
+        raise AssertionError("dateparser on the hot path")
+
+    monkeypatch.setattr(dates, "_dateparser", cold)
+    for phrase in ("in 3 days", "tomorrow", "friday", "next monday", "eod", "in 2 weeks", "明天", "下周一"):
+        assert dates.parse_when(phrase, now=NOW, tz=ZoneInfo("Asia/Shanghai")) > NOW
+
+
+def test_an_event_is_a_plain_insert_outside_the_unit_of_work(engine: Engine, clock: FixedClock) -> None:
+    from sqlmodel import select
+
+    from storage import tasks as task_store
+    from storage.models import TaskEvent
+    from tests.company import Driver, seed
+
+    seed(engine, clock)
+    Driver(engine, clock).ok("alice", "new Order resin @paul")
+    with unit_of_work(engine) as session:
+        task_store.record_event(session=session, task_id=1, actor_id="U_ANA", action="noted", at=clock())
+        assert not session.new  # nothing left for a flush to do
+    with unit_of_work(engine) as session:
+        rows = session.exec(select(TaskEvent).where(TaskEvent.action == "noted")).all()
+        assert [(r.task_id, r.at) for r in rows] == [(1, clock())]
