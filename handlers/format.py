@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.i18n import t, template
-from handlers.results import Text
+from handlers.results import ChannelRef, Text
 
 _WEEKDAYS = {
     "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
@@ -53,6 +53,7 @@ def fill(
     escape: Callable[[str], str] = plain,
     when: Callable[[datetime], str] | None = None,
     markup: Callable[[str], str] = plain,
+    channel: Callable[[ChannelRef], str] | None = None,
 ) -> str:
     """The catalogue text with its values put in: instants in the reader's zone, strings escaped.
 
@@ -63,6 +64,8 @@ def fill(
             values[key] = when(value) if when else instant(value, tz=tz, locale=locale)
         elif isinstance(value, str):
             values[key] = escape(value)
+        elif isinstance(value, ChannelRef):
+            values[key] = channel(value) if channel else escape(value.channel_id)
         else:
             values[key] = value
     form = markup(template(locale, text.key, count=text.params.get("count")))

@@ -76,6 +76,8 @@ EN: dict[str, str] = {
     "n_due_soon": "T-{task_id} is due {due}: {title}",
     "n_overdue": "You have {count} overdue tasks:",
     "n_roundup": "Tasks that need you ({count}):",
+    "this_group": "this group",
+    "your_group": "your team's group",
     "n_daily": "Since yesterday, on tasks you asked for or watch ({count}):",
     "notify_instant": "I'll tell you about tasks you asked for or watch as things happen.",
     "notify_daily": "I'll gather news about tasks you asked for or watch into one summary at {at} on your "
@@ -410,6 +412,8 @@ ZH: dict[str, str] = {
     "n_due_soon": "T-{task_id} 将于 {due} 截止：{title}",
     "n_overdue": "你有 {count} 个逾期任务：",
     "n_roundup": "需要你处理的任务（{count}）：",
+    "this_group": "本群",
+    "your_group": "团队群",
     "n_daily": "自昨天以来，你提出或关注的任务有这些更新（{count}）：",
     "notify_instant": "你提出或关注的任务有变化时，我会立即告诉你。",
     "notify_daily": "你提出或关注的任务的消息，我会在你每个工作日 {at} 汇总发给你。"

@@ -16,6 +16,13 @@ class Text:
 
 
 @dataclass(frozen=True)
+class ChannelRef:
+    """A conversation named in a text: each renderer shows it its platform's way (a link, a name)."""
+
+    channel_id: str
+
+
+@dataclass(frozen=True)
 class EventView:
     actor_id: str
     action: str

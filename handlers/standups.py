@@ -14,7 +14,7 @@ from handlers.commands import DeptRef, PersonRef
 from handlers.context import Context
 from handlers.dates import parse_when
 from handlers.errors import InvalidInput, NotAllowed, NotFound
-from handlers.results import Reply, Text
+from handlers.results import ChannelRef, Reply, Text
 from handlers.standup_commands import (
     StandupAnswerText,
     StandupAway,
@@ -147,7 +147,10 @@ def setup(ctx: Context, cmd: StandupSetup) -> Reply:
     days = ", ".join(DAY_LABELS[d] for d in cmd.days)
     return Reply(
         kind="message",
-        text=Text("standup_set", {"channel": channel, "at": cmd.at, "tz": tz, "days": days, "close": close}),
+        text=Text(
+            "standup_set",
+            {"channel": ChannelRef(channel), "at": cmd.at, "tz": tz, "days": days, "close": close},
+        ),
     )
 
 

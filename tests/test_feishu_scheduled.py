@@ -64,7 +64,10 @@ def test_a_stand_up_day_on_feishu(live: LiveFeishu, fake: FakeFeishu) -> None:
     post = eventually(
         lambda: [c for c in fake.calls_to("send") if c.body.get("receive_id") == "oc_prod"], what="the post"
     )[0]
-    eventually(lambda: sent_to(fake, PAUL), what="paul's prompt")
+    prompt = eventually(lambda: sent_to(fake, PAUL), what="paul's prompt")[0]
+    assert "oc_prod" not in prompt  # a group is named, never shown by its id
+    set_reply = json.dumps([c.body for c in fake.calls_to("ephemeral")], ensure_ascii=False)
+    assert "Stand-up set for this group at 09:30" in set_reply and "oc_prod at" not in set_reply
     with Session(live.baton.engine) as session:
         run = session.exec(select(StandupRun)).one()
         assert run.thread  # where the day's post landed

@@ -50,7 +50,7 @@ def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) ->
     )
     assert (
         reply
-        == "Stand-up set for C_PROD at 09:30 (Asia/Shanghai), Mon, Tue, Wed, Thu, Fri, closing at 11:30."
+        == "Stand-up set for <#C_PROD> at 09:30 (Asia/Shanghai), Mon, Tue, Wed, Thu, Fri, closing at 11:30."
     )
     assert (
         live.reply_text("U_PETE", "add <@U_PAUL|paul>", channel="C_PROD", command="/standup")

@@ -116,8 +116,9 @@ def digest_card(digest: Digest, *, locale: str, tz: ZoneInfo, names: Names, now:
 # -- stand-ups --------------------------------------------------------------------------------------
 
 
-def chat_name(chat: str, names: Names) -> str:
-    return syntax.escape(names.get(chat) or ids.theirs(chat))
+def chat_name(chat: str, names: Names, locale: str = "en") -> str:
+    """A group by its name where known; never its raw id."""
+    return syntax.escape(names.get(chat) or t(locale, "your_group"))
 
 
 def names_person(text: str, user_id: str) -> bool:
@@ -126,7 +127,7 @@ def names_person(text: str, user_id: str) -> bool:
 
 
 def prompt_card(prompt: StandupPrompt, locale: str, names: Names) -> dict[str, Any]:
-    text = t(locale, "standup_prompt", channel=chat_name(prompt.channel, names))
+    text = t(locale, "standup_prompt", channel=chat_name(prompt.channel, names, locale))
     value = {ids.ACTION_KEY: ids.STANDUP_ANSWER_ACTION, "run": prompt.run_id}
     answer = button(plain(locale, "btn_standup_answer"), value, kind="primary")
     return card([md(text), buttons([answer])], summary=text)

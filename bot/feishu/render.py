@@ -72,6 +72,8 @@ def text_of(text: Text, locale: str, tz: ZoneInfo) -> str:
         escape=syntax.escape,
         when=lambda dt: instant(dt, tz=tz, locale=locale),
         markup=markdown,
+        # Card text cannot link a group; a reply is read in the group it names.
+        channel=lambda ref: t(locale, "this_group") if ids.is_feishu(ref.channel_id) else ref.channel_id,
     )
 
 

@@ -26,7 +26,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.slack import ids
-from bot.slack.syntax import escape, mrkdwn, t
+from bot.slack.syntax import channel_link, escape, mrkdwn, t
 from handlers.format import fill, instant, intake_lines, stats_lines
 from handlers.outgoing import Digest
 from handlers.results import DeptView, Reply, TaskView, Text
@@ -55,7 +55,13 @@ def slack_date(dt: datetime, tz: ZoneInfo, locale: str) -> str:
 
 def text_of(text: Text, locale: str, tz: ZoneInfo) -> str:
     return fill(
-        text, locale=locale, tz=tz, escape=escape, when=lambda dt: slack_date(dt, tz, locale), markup=mrkdwn
+        text,
+        locale=locale,
+        tz=tz,
+        escape=escape,
+        when=lambda dt: slack_date(dt, tz, locale),
+        markup=mrkdwn,
+        channel=lambda ref: channel_link(ref.channel_id),
     )
 
 

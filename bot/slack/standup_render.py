@@ -23,7 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.slack import ids
 from bot.slack.render import SECTION_LIMIT, clip, escape, payload
-from bot.slack.syntax import t
+from bot.slack.syntax import channel_link, t
 from handlers.outgoing import StandupAnswerPost
 from handlers.results import DeptView
 from handlers.standups import StandupSummary, names_department
@@ -35,7 +35,7 @@ def names_person(text: str, user_id: str) -> bool:
 
 
 def channel_ref(channel_id: str) -> str:
-    return escape(channel_id) if channel_id.startswith("#") else f"<#{channel_id}>"
+    return channel_link(channel_id)
 
 
 def open_payload(day: str, close: str, locale: str) -> dict[str, Any]:

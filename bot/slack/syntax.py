@@ -81,3 +81,8 @@ def t(locale: str, key: str, **params: Any) -> str:
     """A catalogue text in Slack mrkdwn. Callers escape string values typed by people."""
     form = mrkdwn(template(locale, key, count=params.get("count")))
     return form.format(**params) if params else form
+
+
+def channel_link(channel_id: str) -> str:
+    """A channel as Slack shows it: a link that reads as its name (the console's `#names` stay text)."""
+    return escape(channel_id) if channel_id.startswith("#") else f"<#{channel_id}>"
