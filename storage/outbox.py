@@ -172,9 +172,22 @@ def by_ids(*, session: Session, ids: Sequence[int]) -> Sequence[OutboxMessage]:
 
 
 def held_recipients(*, session: Session, status: str = HELD) -> list[tuple[str, str]]:
-    """Everyone with held rows, and how to reach them ("dm" a person, "post" a channel)."""
+    """Everyone with held rows and no roundup already waiting to go to them, and how to reach them
+    ("dm" a person, "post" a channel). While delivery lags, a waiting roundup gathers what arrives."""
+    waiting = aliased(OutboxMessage)
+    roundup_pending = (
+        select(waiting.id)
+        .where(
+            waiting.recipient == OutboxMessage.recipient,
+            waiting.status == PENDING,
+            waiting.event == "roundup",
+        )
+        .exists()
+    )
     stmt = (
-        select(OutboxMessage.recipient, OutboxMessage.kind).where(OutboxMessage.status == status).distinct()
+        select(OutboxMessage.recipient, OutboxMessage.kind)
+        .where(OutboxMessage.status == status, ~roundup_pending)
+        .distinct()
     )
     return [(recipient, kind) for recipient, kind in session.exec(stmt).all()]
 

@@ -122,3 +122,21 @@ def test_a_week_of_sweeps_never_sends_one_person_two_scheduled_messages_at_once(
     # Everyone heard: the owner's nudges and daily overdue work, the lead's escalations, the channel.
     assert {recipient for _, recipient, _ in sent} == {uid("paul"), uid("pete"), "C_PRODUCTION"}
     assert len([1 for _, r, _ in sent if r == uid("paul")]) <= 6  # a handful a week, not a hundred
+
+
+def test_while_delivery_lags_a_waiting_roundup_gathers_what_arrives(engine: Engine) -> None:
+    """Sweeps every minute while nothing is delivered (Slack down, say): one roundup waits per
+    recipient, not one more a minute; when delivery is back, each recipient gets one message."""
+    clock = FixedClock(MONDAY)
+    file_thirty(engine, clock)
+    for minute in range(5):
+        sweep(engine, now=FRIDAY + timedelta(minutes=minute), default_tz="UTC")
+    with unit_of_work(engine) as session:
+        roundups = Counter(
+            r.recipient for r in session.exec(select(OutboxMessage)).all() if r.event == "roundup"
+        )
+    assert roundups == {uid("paul"): 1, uid("pete"): 1, "C_PRODUCTION": 1}
+    clock.set(FRIDAY + timedelta(minutes=5))
+    recorder = Recorder(clock)
+    DeliveryWorker(engine, recorder, clock, config=CONFIG).deliver_due()
+    assert Counter(recipient for _, recipient, _ in scheduled(recorder)) == roundups
