@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +18,8 @@ from slack_sdk.signature import SignatureVerifier
 from bot.app import Baton, create_app
 from bot.server import SlackASGI
 from bot.settings import Settings
-from handlers.clock import Clock
+from handlers.clock import Clock, FixedClock
+from scheduler.sweep import sweep
 from tests.fake_slack import FakeSlack
 
 SECRET = "test-signing-secret"
@@ -136,3 +138,17 @@ class LiveBaton:
         self.server.should_exit = True
         self.thread.join(10)
         self.baton.stop()
+
+
+SWEEP_EVERY = timedelta(minutes=15)
+
+
+def sweep_until(baton: Baton, until: datetime) -> None:
+    """Move the app's fixed clock to `until`, sweeping and delivering every quarter hour on the way, as
+    a running Baton's scheduler would."""
+    clock = baton.clock
+    assert isinstance(clock, FixedClock)
+    while clock() < until:
+        clock.advance(SWEEP_EVERY)
+        sweep(baton.engine, now=clock(), default_tz="UTC")
+        baton.worker.deliver_due()

@@ -14,11 +14,10 @@ import pytest
 from sqlmodel import Session, select
 
 from handlers.clock import FixedClock
-from scheduler.sweep import sweep
 from storage.models import StandupAnswer, StandupRun, Task
 from tests.fake_feishu import FakeFeishu
 from tests.fake_slack import FakeSlack
-from tests.live import eventually, signed_headers
+from tests.live import eventually, signed_headers, sweep_until
 from tests.live_feishu import LiveFeishu
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -44,11 +43,7 @@ def live(file_engine_url: str, fake: FakeFeishu) -> Iterator[LiveFeishu]:
 
 
 def run_until(live: LiveFeishu, until: datetime) -> None:
-    clock = live.clock
-    while clock() < until:
-        clock.advance(timedelta(minutes=15))
-        sweep(live.baton.engine, now=clock(), default_tz="UTC")
-        live.baton.worker.deliver_due()
+    sweep_until(live.baton, until)
 
 
 def sent_to(fake: FakeFeishu, receive_id: str) -> list[str]:

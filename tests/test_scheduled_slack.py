@@ -11,10 +11,9 @@ import pytest
 from sqlmodel import Session
 
 from handlers.clock import FixedClock
-from scheduler.sweep import sweep
 from storage.models import Task
 from tests.fake_slack import FakeSlack
-from tests.live import LiveBaton, eventually
+from tests.live import LiveBaton, eventually, sweep_until
 from tests.slack_payloads import block_actions, button
 
 NOW = datetime(2026, 11, 16, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -36,12 +35,7 @@ def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
 
 
 def run_until(live: LiveBaton, until: datetime) -> None:
-    clock = live.baton.clock
-    assert isinstance(clock, FixedClock)
-    while clock() < until:
-        clock.advance(timedelta(minutes=15))
-        sweep(live.baton.engine, now=clock(), default_tz="UTC")
-        live.baton.worker.deliver_due()
+    sweep_until(live.baton, until)
 
 
 def test_overdue_reminder_lists_every_task_with_done_block_and_snooze(

@@ -13,10 +13,9 @@ from sqlmodel import Session, select
 
 from handlers.clock import FixedClock
 from handlers.standup_replies import split_labels
-from scheduler.sweep import sweep
 from storage.models import StandupAnswer, StandupRun
 from tests.fake_slack import FakeSlack
-from tests.live import LiveBaton, eventually
+from tests.live import LiveBaton, eventually, sweep_until
 from tests.slack_payloads import event
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -55,12 +54,7 @@ def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
 
 
 def advance(live: LiveBaton, minutes: int) -> None:
-    clock = live.baton.clock
-    assert isinstance(clock, FixedClock)
-    for _ in range(minutes // 15):
-        clock.advance(timedelta(minutes=15))
-        sweep(live.baton.engine, now=clock(), default_tz="UTC")
-        live.baton.worker.deliver_due()
+    sweep_until(live.baton, live.baton.clock() + timedelta(minutes=minutes))
 
 
 def thread_of(live: LiveBaton) -> str:

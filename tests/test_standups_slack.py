@@ -11,11 +11,10 @@ import pytest
 from sqlmodel import Session, select
 
 from handlers.clock import FixedClock
-from scheduler.sweep import sweep
 from storage.models import StandupRun
 from tests.company import counts
 from tests.fake_slack import FakeSlack
-from tests.live import LiveBaton, eventually
+from tests.live import LiveBaton, eventually, sweep_until
 from tests.slack_payloads import block_actions, button, event, view_submission
 
 START = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
@@ -36,12 +35,7 @@ def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
 
 
 def advance(live: LiveBaton, minutes: int) -> None:
-    clock = live.baton.clock
-    assert isinstance(clock, FixedClock)
-    for _ in range(minutes // 15):
-        clock.advance(timedelta(minutes=15))
-        sweep(live.baton.engine, now=clock(), default_tz="UTC")
-        live.baton.worker.deliver_due()
+    sweep_until(live.baton, live.baton.clock() + timedelta(minutes=minutes))
 
 
 def test_a_stand_up_day_through_slack(live: LiveBaton, fake_slack: FakeSlack) -> None:
