@@ -152,3 +152,18 @@ def sweep_until(baton: Baton, until: datetime) -> None:
         clock.advance(SWEEP_EVERY)
         sweep(baton.engine, now=clock(), default_tz="UTC")
         baton.worker.deliver_due()
+
+
+def sales_and_production(
+    database_url: str, fake: FakeSlack, people: dict[str, tuple[str, str, str, bool]], *, now: datetime
+) -> LiveBaton:
+    """The whole app with `people` ({id: (name, zone, locale, admin)}) known to the fake Slack, and two
+    departments: sales (led by alice, with sam) and production (led by pete, with paul)."""
+    for user_id, (name, tz, locale, admin) in people.items():
+        fake.add_user(user_id, name, tz=tz, locale=locale, admin=admin)
+    app = LiveBaton(database_url, fake, clock=FixedClock(now))
+    app.reply_text("U_ADMIN", "dept add sales lead <@U_ALICE|alice>")
+    app.reply_text("U_ADMIN", "dept add production lead <@U_PETE|pete>")
+    app.reply_text("U_ADMIN", "member <@U_PAUL|paul> production")
+    app.reply_text("U_ADMIN", "member <@U_SAM|sam> sales")
+    return app

@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from handlers.clock import FixedClock
 from storage.models import Task, TaskEvent
 from tests.company import counts
 from tests.fake_slack import Call, FakeSlack
-from tests.live import LiveBaton, eventually
+from tests.live import LiveBaton, eventually, sales_and_production
 from tests.slack_payloads import block_actions, button, event, message_action, overflow, view_submission
 
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # Wednesday, 10:00 in Shanghai
@@ -33,13 +32,7 @@ PEOPLE = {
 
 @pytest.fixture
 def live(file_engine_url: str, fake_slack: FakeSlack) -> Iterator[LiveBaton]:
-    for user_id, (name, tz, locale, admin) in PEOPLE.items():
-        fake_slack.add_user(user_id, name, tz=tz, locale=locale, admin=admin)
-    app = LiveBaton(file_engine_url, fake_slack, clock=FixedClock(NOW))
-    app.reply_text("U_ADMIN", "dept add sales lead <@U_ALICE|alice>")
-    app.reply_text("U_ADMIN", "dept add production lead <@U_PETE|pete>")
-    app.reply_text("U_ADMIN", "member <@U_PAUL|paul> production")
-    app.reply_text("U_ADMIN", "member <@U_SAM|sam> sales")
+    app = sales_and_production(file_engine_url, fake_slack, PEOPLE, now=NOW)
     yield app
     app.stop()
 
