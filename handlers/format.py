@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -112,3 +112,11 @@ def intake_lines(view: Any, locale: str) -> list[str]:
         note = f" — {view.rating_note}" if view.rating_note else ""
         lines.append(f"{t(locale, 'label_rating')}: {stars} {view.rating}/5{note}")
     return lines
+
+
+def duration(locale: str, span: timedelta | None) -> str:
+    """A span as hours and minutes (a home view's median time to acknowledge), or "none yet"."""
+    if span is None:
+        return t(locale, "home_no_median")
+    minutes = int(span.total_seconds() // 60)
+    return t(locale, "duration", hours=minutes // 60, minutes=minutes % 60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from bot.feishu.render import (
     task_line,
     text_of,
 )
+from handlers.format import duration
 from handlers.home import SECTION_SIZE, Home, Section
 from handlers.outgoing import (
     Card,
@@ -184,13 +185,6 @@ def summary_card(summary: StandupSummary, names: Names, locale: str) -> dict[str
 
 
 # -- the Home view, as a card (Feishu has no home tab: the bot menu's "My tasks" sends it) -------------
-
-
-def duration(locale: str, span: timedelta | None) -> str:
-    if span is None:
-        return t(locale, "home_no_median")
-    minutes = int(span.total_seconds() // 60)
-    return t(locale, "duration", hours=minutes // 60, minutes=minutes % 60)
 
 
 def section_elements(section: Section, home: Home, locale: str, tz: ZoneInfo, now: datetime) -> list[Any]:

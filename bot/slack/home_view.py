@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,16 +23,10 @@ from slack_sdk.models.views import View
 from bot.slack import ids
 from bot.slack.render import SECTION_LIMIT, actions_block, clip, escape, task_line
 from bot.slack.syntax import t
+from handlers.format import duration
 from handlers.home import SECTION_SIZE, Home, Section
 
 MAX_BLOCKS = 100
-
-
-def duration(locale: str, span: timedelta | None) -> str:
-    if span is None:
-        return t(locale, "home_no_median")
-    minutes = int(span.total_seconds() // 60)
-    return t(locale, "duration", hours=minutes // 60, minutes=minutes % 60)
 
 
 def _section_blocks(section: Section, home: Home, locale: str, tz: ZoneInfo, now: datetime) -> list[Block]:
