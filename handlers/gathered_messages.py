@@ -132,4 +132,3 @@ class Gathering:
             items.append(replace(item, reasons=tuple(texts)))
         digest = Digest(Text("n_daily", {"count": len(items)}), tuple(items))
         return self.out(where, reader, digest, self.names([i.task for i in items]))
-

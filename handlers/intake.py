@@ -90,7 +90,12 @@ def type_list(ctx: Context, cmd: TypeList) -> Reply:
     if not lines:
         return Reply(kind="message", text=Text("type_none"))
     views = tuple(
-        TypeView(depts.get(r.department_id, "?"), r.name, tuple((s.name, s.required) for s in specs_of(r)))
+        TypeView(
+            depts.get(r.department_id, "?"),
+            r.name,
+            tuple((s.name, s.required) for s in specs_of(r)),
+            priority=r.priority or None,
+        )
         for r in rows
     )
     return Reply(kind="message", text=Text("type_list", {"lines": "\n".join(lines)}), types=views)

@@ -75,6 +75,8 @@ def open_run_of(engine: Engine, *, user_id: str) -> int | None:
     with unit_of_work(engine) as session:
         runs = standups.open_runs_for(session=session, user_id=user_id)  # latest first
         return runs[0].id if runs else None
+
+
 def offer_key(*, channel: str, message_id: str, user_id: str) -> str:
     return f"offer:{channel}:{message_id}:{user_id}"
 

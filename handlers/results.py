@@ -67,11 +67,13 @@ class DeptView:
 
 @dataclass(frozen=True)
 class TypeView:
-    """A request type as a form offers it: its department, name and fields (name, required)."""
+    """A request type as a form offers it: its department, name, fields (name, required) and the priority
+    it files at (None: the form's usual default)."""
 
     dept: str
     name: str
     fields: tuple[tuple[str, bool], ...] = ()
+    priority: str | None = None
 
     @property
     def key(self) -> str:

@@ -1,6 +1,6 @@
 """Intake on Slack, through signed requests and the fake Slack: the Type menu redraws the New task form with
-the type's fields (views.update), a required field left empty is refused inline, and the five rating buttons
-record a rating."""
+the type's fields (views.update) and its priority, a required field left empty is refused inline, every New
+task form offers the menu, and the five rating buttons record a rating."""
 
 from __future__ import annotations
 
@@ -12,20 +12,23 @@ from sqlmodel import Session, select
 from tests.company import counts
 from tests.fake_slack import FakeSlack
 from tests.live import LiveBaton, eventually
-from tests.slack_payloads import block_actions, button, view_submission
+from tests.slack_payloads import block_actions, button, message_action, view_submission
 from tests.test_slack_surfaces import actions_in, live, opened, task  # noqa: F401  (live: a fixture)
 
 from storage.models import TaskField  # isort: skip
 
 
-def _choose_type(app: LiveBaton, fake: FakeSlack, key: str) -> dict[str, Any]:
+REPAIR = 'type add production repair fields "part no"*, line'
+
+
+def _choose_type(app: LiveBaton, fake: FakeSlack, key: str, define: str = REPAIR) -> dict[str, Any]:
     """Open the form, pick a type in its menu (as Slack sends it: block_actions from the view), and
     return the form Baton redrew."""
-    app.reply_text("U_PETE", 'type add production repair fields "part no"*, line')
+    app.reply_text("U_PETE", define)
     assert app.slash("U_ALICE", "").status_code == 200
     form = opened(fake, "baton_new_task")
     menu = next(b for b in form["blocks"] if b["block_id"] == "request_type")
-    assert [o["value"] for o in menu["element"]["options"]] == ["production/repair"]
+    assert [o["value"] for o in menu["element"]["options"]] == [key]
     state = view_submission("U_ALICE", form, {"title": "Pump leaks"})["view"]
     action = {
         "type": "static_select",
@@ -73,6 +76,31 @@ def test_the_type_menu_adds_fields_and_the_form_files(live: LiveBaton, fake_slac
     filed = eventually(lambda: _fields(live), what="the typed task")
     assert filed == [("part no", "P-7"), ("line", "2")]
     assert task(live).title == "Pump leaks" and task(live).owner_id == "U_PETE"
+
+
+def test_choosing_a_type_presets_its_priority(live: LiveBaton, fake_slack: FakeSlack) -> None:  # noqa: F811
+    redrawn = _choose_type(
+        live, fake_slack, "production/urgent-fix", "type add production urgent-fix priority high"
+    )
+    priority = next(b for b in redrawn["blocks"] if b["block_id"].startswith("priority"))
+    # A block of its own: Slack would otherwise keep the "normal" the first form showed.
+    assert priority["block_id"] == "priority=high"
+    assert priority["element"]["initial_option"]["value"] == "high"
+    values = {"request_type": "production/urgent-fix", "title": "Press stopped", "priority=high": "high"}
+    assert live.interact(view_submission("U_ALICE", redrawn, values)).status_code == 200
+    assert eventually(lambda: task(live).priority, what="the task filed") == "high"
+
+
+def test_every_new_task_form_offers_the_type_menu(live: LiveBaton, fake_slack: FakeSlack) -> None:  # noqa: F811
+    live.reply_text("U_PETE", REPAIR)
+    live.interact(message_action("U_ALICE", channel="C_FLOOR", text="Pump leaks", ts="1700000000.5"))
+    form = opened(fake_slack, "baton_new_task")
+    menu = next(b for b in form["blocks"] if b["block_id"] == "request_type")
+    assert [o["value"] for o in menu["element"]["options"]] == ["production/repair"]
+    assert (
+        next(b for b in form["blocks"] if b["block_id"] == "title")["element"]["initial_value"]
+        == "Pump leaks"
+    )
 
 
 def _fields(app: LiveBaton) -> list[tuple[str, str]]:

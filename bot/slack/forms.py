@@ -27,6 +27,7 @@ from bot.slack.syntax import t
 from handlers.results import DeptView, TypeView
 
 PRIORITIES = ("urgent", "high", "normal", "low")
+PRESET = ids.F_PRIORITY + "="  # + the chosen type's priority: the priority block that type preset
 
 
 def _text(locale: str, key: str, limit: int = 150) -> PlainTextObject:
@@ -64,7 +65,9 @@ def new_task_form(
     dept: str | None = None,
     types: tuple[TypeView, ...] = (),
     chosen: TypeView | None = None,
+    priority: str | None = None,
 ) -> dict[str, Any]:
+    """The New task form; `priority` is the one shown chosen (else the chosen type's, else normal)."""
     dept_options = [Option(value=d.name, text=clip(f"#{d.name}", 75)) for d in departments[:100]]
     blocks: list[Block] = type_inputs(locale, types, chosen)
     blocks += [
@@ -108,13 +111,18 @@ def new_task_form(
             )
         )
     priorities = [Option(value=p, text=t(locale, f"priority_{p}")) for p in PRIORITIES]
+    preset = priority or (chosen.priority if chosen else None) or "normal"
     blocks += [
         *due_inputs(locale, date_optional=True),
         InputBlock(
-            block_id=ids.F_PRIORITY,
+            # Slack keeps what an input held across views.update while its block_id stays: a type's own
+            # priority gets a block of its own, so choosing the type shows it.
+            block_id=ids.F_PRIORITY if chosen is None or not chosen.priority else PRESET + preset,
             label=_text(locale, "f_priority"),
             element=StaticSelectElement(
-                action_id=ids.F_PRIORITY, options=priorities, initial_option=priorities[2]
+                action_id=ids.F_PRIORITY,
+                options=priorities,
+                initial_option=next((o for o in priorities if o.value == preset), priorities[2]),
             ),
         ),
         InputBlock(
@@ -217,7 +225,8 @@ def comment_form(locale: str, task_id: int) -> dict[str, Any]:
 def submitted(view: dict[str, Any]) -> dict[str, Any]:
     """A submitted view's values as {block id: value}: text, a selected option, a user, or a list of users."""
     values: dict[str, Any] = {}
-    for block_id, actions in (view.get("state", {}).get("values", {}) or {}).items():
+    for block, actions in (view.get("state", {}).get("values", {}) or {}).items():
+        block_id = ids.F_PRIORITY if block.startswith(PRESET) else block
         for field in actions.values():
             kind = field.get("type")
             if kind == "plain_text_input":

@@ -9,8 +9,7 @@ from slack_sdk import WebClient
 
 from bot.slack import ids, syntax
 from bot.slack.errors import answer_or_apologise
-from bot.slack.forms import new_task_form
-from bot.slack.listeners.common import actor_of, departments, request_types, runner
+from bot.slack.listeners.common import actor_of, runner, task_form
 from bot.slack.render import reply_payload
 from handlers.runner import Here
 
@@ -33,9 +32,7 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
             if outcome.reply.kind == "form":
                 # The form must open within Slack's 3-second trigger window, so this call cannot wait.
                 meta = {"channel": here.channel_id, "conversation": here.conversation}
-                form = new_task_form(
-                    actor.locale, departments(baton, actor), metadata=meta, types=request_types(baton, actor)
-                )
+                form = task_form(baton, actor, metadata=meta)
                 web.views_open(trigger_id=command["trigger_id"], view=form)
                 return {}
             if outcome.ok:

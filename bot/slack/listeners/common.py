@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.slack.forms import new_task_form
 from bot.slack.syntax import conversation_of
 from handlers.commands import DeptList, TaskCommand
 from handlers.context import Actor
@@ -57,6 +58,18 @@ def departments(baton: Baton, actor: Actor) -> tuple[DeptView, ...]:
 def request_types(baton: Baton, actor: Actor) -> tuple[TypeView, ...]:
     """Every department's request types, for the New task form's Type menu."""
     return runner(baton).run(actor, TypeList()).reply.types
+
+
+def task_form(baton: Baton, actor: Actor, *, metadata: dict[str, Any], **prefill: Any) -> dict[str, Any]:
+    """The New task form however it opens (command, shortcut, offer, stand-up blocker): the departments
+    and every request type to choose from, filled with what is known."""
+    return new_task_form(
+        actor.locale,
+        departments(baton, actor),
+        metadata=metadata,
+        types=request_types(baton, actor),
+        **prefill,
+    )
 
 
 def after_interaction(baton: Baton, actor: Actor, outcome: Outcome, place: dict[str, Any]) -> None:

@@ -8,8 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.slack import ids
-from bot.slack.forms import new_task_form
-from bot.slack.listeners.common import actor_of, departments, here_of
+from bot.slack.listeners.common import actor_of, here_of, task_form
 from bot.slack.syntax import plain_text
 from handlers.context import Actor
 from handlers.runner import Here
@@ -42,9 +41,9 @@ def open_message_form(
     thread: str,
 ) -> None:
     """The New task form filled from a message, linked to it; the task it files answers in its thread."""
-    form = new_task_form(
-        actor.locale,
-        departments(baton, actor),
+    form = task_form(
+        baton,
+        actor,
         metadata={
             "channel": here.channel_id,
             "link": link,

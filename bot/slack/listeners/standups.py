@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 
 from bot.slack import ids, syntax
 from bot.slack.errors import answer_or_apologise
-from bot.slack.forms import new_task_form, submitted
+from bot.slack.forms import submitted
 from bot.slack.listeners.commands import here_of_command
-from bot.slack.listeners.common import actor_of, departments, run, runner
+from bot.slack.listeners.common import actor_of, departments, run, runner, task_form
 from bot.slack.render import reply_payload, text_of
 from bot.slack.standup_render import standup_form
 from handlers import standup_replies
@@ -72,9 +72,9 @@ def register(app: App, baton: Baton, web: WebClient) -> None:
         prefill = blocker_form_values(baton.engine, run_id=int(run_id), user_id=user_id)
         if prefill is None:
             return
-        form = new_task_form(
-            actor.locale,
-            departments(baton, actor),
+        form = task_form(
+            baton,
+            actor,
             metadata={"channel": prefill["channel"]},
             title=prefill["title"] or "",
             details=prefill["details"] or "",
