@@ -146,7 +146,7 @@ def with_request_type(ctx: Context, cmd: NewTask) -> tuple[NewTask, RequestType 
     assert dept is not None
     priority = cmd.priority
     if priority is None and rtype.priority:
-        from handlers.commands import parse_priority
+        from handlers.command_parser import parse_priority
 
         priority = parse_priority(rtype.priority)
     changes = {"title": rest.strip(), "priority": priority, "dept": cmd.dept or DeptRef(name=dept.name)}

@@ -1,6 +1,6 @@
 """Typed commands of intake (SPEC §8): request types, ratings, recurring requests; and their parsers.
 
-They register themselves in handlers.commands' table of subcommands (see the end of this module), so
+They register themselves in handlers.command_parser's table of subcommands (see the end of this module), so
 `/task type|rate|repeat …` parse like every other `/task` command.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from handlers import command_parser as cp
 from handlers import commands as c
 from handlers.errors import InvalidInput
 from handlers.lifecycle import Priority
@@ -90,7 +91,7 @@ def split_fields(text: str) -> tuple[FieldSpec, ...]:
         if not raw:
             continue
         required = raw.endswith("*")
-        name = c.strip_quotes(raw.rstrip("*")).lower()
+        name = cp.strip_quotes(raw.rstrip("*")).lower()
         if not _FIELD.match(name) or name in {s.name for s in specs}:
             raise InvalidInput("field_name_bad", given=raw[:60])
         specs.append(FieldSpec(name=name, required=required))
@@ -99,14 +100,14 @@ def split_fields(text: str) -> tuple[FieldSpec, ...]:
     return tuple(specs)
 
 
-def _type(_sub: str, t: c._Tokens) -> TypeAdd | TypeList | TypeRemove:
+def _type(_sub: str, t: cp._Tokens) -> TypeAdd | TypeList | TypeRemove:
     action = (t.word() or "").lower()
     if action == "list":
         token = t.next()
-        return TypeList(dept=c.dept_or_name(token) if token is not None else None)
+        return TypeList(dept=cp.dept_or_name(token) if token is not None else None)
     if action not in ("add", "remove", "rm"):
         raise InvalidInput("type_usage")
-    dept = c.dept_or_name(t.next())
+    dept = cp.dept_or_name(t.next())
     name = (t.word() or "").lower()
     if dept is None or not _TYPE_NAME.match(name):
         raise InvalidInput("type_usage")
@@ -115,13 +116,13 @@ def _type(_sub: str, t: c._Tokens) -> TypeAdd | TypeList | TypeRemove:
     return _type_options(dept, name, t)
 
 
-def _type_options(dept: c.DeptRef, name: str, t: c._Tokens) -> TypeAdd:
+def _type_options(dept: c.DeptRef, name: str, t: cp._Tokens) -> TypeAdd:
     options: dict[str, object] = {}
     key = ""
     field_words: list[str] = []
     people: list[c.PersonRef] = []
     while (token := t.next()) is not None:
-        word = c.plain_word(token).lower()
+        word = cp.plain_word(token).lower()
         if (
             word in ("fields", "priority", "sla", "owner", "rotate")
             and key != "fields"
@@ -130,15 +131,15 @@ def _type_options(dept: c.DeptRef, name: str, t: c._Tokens) -> TypeAdd:
             key = word
             continue
         if key == "fields":
-            field_words.append(c.plain_word(token))
+            field_words.append(cp.plain_word(token))
         elif key == "priority":
-            options["priority"] = c.parse_priority(word)
+            options["priority"] = cp.parse_priority(word)
         elif key == "sla":
             m = re.fullmatch(r"(\d{1,3})h?", word)
             if not m or not 1 <= int(m[1]) <= 720:
                 raise InvalidInput("sla_bad", given=word[:20])
             options["sla_hours"] = int(m[1])
-        elif key in ("owner", "rotate") and (p := c.person_of(token)):
+        elif key in ("owner", "rotate") and (p := cp.person_of(token)):
             if key == "owner":
                 options["owner"] = p
             else:
@@ -154,19 +155,19 @@ def _type_options(dept: c.DeptRef, name: str, t: c._Tokens) -> TypeAdd:
     return TypeAdd(dept=dept, name=name, **options)  # type: ignore[arg-type]
 
 
-def _rate(_sub: str, t: c._Tokens) -> Rate:
-    task_id = c.parse_task_id(t.word())
+def _rate(_sub: str, t: cp._Tokens) -> Rate:
+    task_id = cp.parse_task_id(t.word())
     rating = parse_rating(t.word() or "")
     return Rate(task_id=task_id, rating=rating, note=t.rest_text()[: c.MAX_NOTE])
 
 
-def _repeat(_sub: str, t: c._Tokens) -> RepeatSet | RepeatList | RepeatStop:
+def _repeat(_sub: str, t: cp._Tokens) -> RepeatSet | RepeatList | RepeatStop:
     first = (t.word() or "").lower()
     if first == "list":
         return RepeatList()
     if first == "stop":
-        return RepeatStop(task_id=c.parse_task_id(t.word()))
-    task_id = c.parse_task_id(first or None)
+        return RepeatStop(task_id=cp.parse_task_id(t.word()))
+    task_id = cp.parse_task_id(first or None)
     if (t.word() or "").lower() not in ("every", "每"):
         raise InvalidInput("repeat_usage")
     word = (t.word() or "").lower()
@@ -190,4 +191,4 @@ def _repeat(_sub: str, t: c._Tokens) -> RepeatSet | RepeatList | RepeatStop:
 
 
 SUBCOMMANDS = {"type": _type, "rate": _rate, "repeat": _repeat, "类型": _type, "重复": _repeat}
-c._SUBCOMMANDS.update(SUBCOMMANDS)
+cp._SUBCOMMANDS.update(SUBCOMMANDS)

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 
 from handlers.clock import Clock
-from handlers.commands import PersonRef, SetLanguage, TaskCommand, Token, parse_task_command
+from handlers.command_parser import parse_task_command
+from handlers.commands import PersonRef, SetLanguage, TaskCommand, Token
 from handlers.context import Actor, Config, Context, Conversation, Directory
 from handlers.dispatch import handle
 from handlers.errors import BatonError

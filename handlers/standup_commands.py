@@ -6,17 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from handlers.commands import (
-    DeptRef,
-    PersonRef,
-    Token,
-    _Tokens,
-    dept_of,
-    person_of,
-    plain_word,
-    strip_quotes,
-    tokenize,
-)
+from handlers.command_parser import _Tokens, dept_of, person_of, plain_word, strip_quotes, tokenize
+from handlers.commands import DeptRef, PersonRef, Token
 from handlers.errors import InvalidInput
 
 DAY_NAMES = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -133,7 +124,7 @@ STANDUP_SUBCOMMANDS = (
 
 
 def parse_standup_command(text: str | Sequence[Token]) -> StandupCommand:
-    """Parse what followed `/standup`: plain text, or an adapter's neutral tokens (handlers.commands)."""
+    """Parse what followed `/standup`: plain text, or an adapter's tokens (handlers.commands.Token)."""
     t = _Tokens(tokenize(text))
     sub = (t.word() or "").lower()
     if sub in ("", "help", "帮助"):

@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 
 from handlers import intake, people, ratings, recipients, threads
 from handlers.calendars import Calendars, department_calendar
+from handlers.command_parser import check_title
 from handlers.commands import (
     Assign,
     Comment,
@@ -22,7 +23,6 @@ from handlers.commands import (
     ShowTask,
     Snooze,
     Watch,
-    check_title,
 )
 from handlers.context import Context
 from handlers.dates import parse_when

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.slack.syntax import words
 from handlers.clock import FixedClock
-from handlers.commands import parse_task_command
+from handlers.command_parser import parse_task_command
 from handlers.errors import BatonError
 from handlers.standup_commands import parse_standup_command
 from tests.company import counts

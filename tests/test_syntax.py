@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from bot.slack.render import text_of
 from bot.slack.syntax import conversation_of, mrkdwn, plain_text, words
 from bot.text_render import reply_lines
-from handlers.commands import DeptRef, Literal, NewTask, PersonRef, SetMember, parse_task_command
+from handlers.command_parser import parse_task_command
+from handlers.commands import DeptRef, Literal, NewTask, PersonRef, SetMember
 from handlers.format import fill, plain_markup
 from handlers.results import Reply, Text
 from handlers.standup_commands import StandupPeople, parse_standup_command

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.slack.standup_render import summary_payload
-from handlers import commands
-from handlers.commands import _SUBCOMMANDS, parse_task_command
+from handlers import command_parser
+from handlers.command_parser import _SUBCOMMANDS, parse_task_command
 from handlers.errors import BatonError
 from handlers.i18n import EN, ZH, t
 from handlers.standup_commands import STANDUP_SUBCOMMANDS, parse_standup_command
@@ -39,7 +39,7 @@ def test_task_help_lists_every_subcommand_the_parser_knows(catalogue: dict[str, 
     missing = []
     for parser, names in names_of.items():
         english = [n for n in names if n.isascii()]
-        if parser is commands._move:  # each move is its own command
+        if parser is command_parser._move:  # each move is its own command
             missing += [n for n in english if n not in listed]
         elif not set(english) & listed:  # aliases (add/create, ls) need one name listed
             missing.append("/".join(english))
@@ -50,7 +50,7 @@ def test_task_help_lists_every_subcommand_the_parser_knows(catalogue: dict[str, 
 
 
 def test_the_dept_options_in_the_test_are_the_parsers() -> None:
-    source = (ROOT / "handlers" / "commands.py").read_text(encoding="utf-8")
+    source = (ROOT / "handlers" / "setting_parsers.py").read_text(encoding="utf-8")
     body = source[source.index("def _dept(") : source.index("def _member(")]
     assert set(re.findall(r'key (?:in \(|== )"(\w+)"', body)) == set(DEPT_OPTIONS)
 

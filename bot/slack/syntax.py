@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.commands import DeptRef, Literal, PersonRef, Token, plain_word
+from handlers.command_parser import plain_word
+from handlers.commands import DeptRef, Literal, PersonRef, Token
 from handlers.format import BOLD, LINK
 from handlers.i18n import template
 

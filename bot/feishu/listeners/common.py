@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from bot.feishu.api import FeishuApi, FeishuError
 from bot.feishu.ids import ours
 from bot.feishu.syntax import Mention, looks_like_a_ping
-from handlers.commands import DeptList, Literal, PersonRef, Token, tokenize
+from handlers.command_parser import tokenize
+from handlers.commands import DeptList, Literal, PersonRef, Token
 from handlers.context import Actor
 from handlers.format import fill, plain_markup
 from handlers.interactions import queue_private, refresh_sent

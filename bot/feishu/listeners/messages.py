@@ -20,7 +20,8 @@ from bot.feishu.listeners.common import actor_of, departments, run, runner, send
 from bot.feishu.render import reply_card
 from bot.feishu.syntax import message_text, parse_text
 from handlers import standup_replies
-from handlers.commands import _SUBCOMMANDS, Literal, NewTask, Token, parse_task_command
+from handlers.command_parser import _SUBCOMMANDS, parse_task_command
+from handlers.commands import Literal, NewTask, Token
 from handlers.context import Actor
 from handlers.errors import BatonError, InvalidInput
 from handlers.results import Reply, Text

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.slack import syntax
 from bot.slack.listeners.common import actor_of, runner
 from bot.slack.render import reply_payload
-from handlers.commands import _SUBCOMMANDS
+from handlers.command_parser import _SUBCOMMANDS
 from handlers.context import Actor
 from handlers.runner import Here, Outcome
 

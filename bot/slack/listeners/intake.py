@@ -19,7 +19,8 @@ from slack_sdk.errors import SlackApiError
 from bot.slack import ids, syntax
 from bot.slack.listeners.common import actor_of, run
 from bot.slack.listeners.shortcuts import message_link, open_message_form, title_of
-from handlers.commands import FileMessage, NewTask, PersonRef, ThreadReply, Token, parse_task_command
+from handlers.command_parser import parse_task_command
+from handlers.commands import FileMessage, NewTask, PersonRef, ThreadReply, Token
 from handlers.errors import BatonError
 from handlers.interactions import (
     intake_channel,
