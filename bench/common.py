@@ -1,0 +1,134 @@
+"""What every benchmark section shares: the report (`say`, `target`), ports, health checks, RSS, and starting
+Baton or a bare Bolt app as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storage import migrate  # noqa: E402
+from storage.db import make_engine  # noqa: E402
+from tests.live import SECRET  # noqa: E402
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+SWEEP_AT = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)  # a working Wednesday: 10:00 in Shanghai
+
+
+LINES: list[str] = []
+
+
+TARGETS: list[tuple[str, bool | None, str]] = []  # (target, met — None: not measured, figure)
+
+
+def target(name: str, met: bool | None, figure: str) -> None:
+    TARGETS.append((name, met, figure))
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+    LINES.append(line)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, timeout: float = 30) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            if httpx.get(url, timeout=0.5).status_code in (200, 404):
+                return time.monotonic() - started
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"{url} never answered")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def start_baton(
+    db_url: str, api_url: str, port: int, extra: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": db_url,
+        "BATON_ADMINS": "U_ADMIN",
+        **(extra or {}),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--no-scheduler"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def start_bare(kind: str, api_url: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("SLACK_BOT_TOKEN", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.servers", kind, str(port), SECRET, api_url],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def fresh_database(kind: str) -> str:
+    """An empty, migrated database: a file for SQLite, TEST_DATABASE_URL emptied for PostgreSQL."""
+    if kind == "sqlite":
+        url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def cell(r: dict[str, float]) -> str:
+    err = f", {int(r['errors'])} errors" if r["errors"] else ""
+    return f"{r['rps']:.0f} rps, {r['p50']:.1f}/{r['p99']:.1f} ms{err}"
+
+
+def report_targets() -> None:
+    say("## Targets (issue 14), as measured in this run")
+    say("| target | result | figure |")
+    say("|---|---|---|")
+    for name, met, figure in TARGETS:
+        say(f"| {name} | {'met' if met else 'not measured' if met is None else '**missed**'} | {figure} |")
+    say()

@@ -1,0 +1,279 @@
+"""Sections 0 and 1: CPU per request in-process, and slash commands and button presses over HTTP beside two
+bare Bolt apps (wrk, or a Python load generator), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import cell, free_port, fresh_database, say, start_bare, start_baton, target, wait_healthy  # noqa: E402
+from bench.sweep import seed  # noqa: E402
+from storage.db import make_engine  # noqa: E402
+from tests.fake_slack import FakeSlack  # noqa: E402
+from tests.live import signed_headers  # noqa: E402
+
+
+def slash_body(text_: str) -> str:
+    return urlencode(
+        {
+            "command": "/task",
+            "text": text_,
+            "user_id": "U_ALICE",
+            "user_name": "alice",
+            "channel_id": "C_BENCH",
+            "team_id": "T1",
+            "trigger_id": "1.2",
+        }
+    )
+
+
+def press_body(task_id: int) -> str:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U_PAUL", "username": "paul"},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "container": {"type": "message", "channel_id": "C_BENCH", "message_ts": "1.1"},
+        "channel": {"id": "C_BENCH"},
+        "trigger_id": "1.2",
+        "response_url": "",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "task_ack",
+                "block_id": "b",
+                "value": str(task_id),
+                "action_ts": "1",
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def wrk(url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
+    headers = signed_headers(body)
+    lua = (
+        "wrk.method = 'POST'\nwrk.body = "
+        + json.dumps(body)
+        + "\n"
+        + "".join(f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}\n" for k, v in headers.items())
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(lua)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            "1" if connections == 1 else "2",
+            "-c",
+            str(connections),
+            "-d",
+            f"{seconds}s",
+            "--latency",
+            "-s",
+            f.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout
+    os.unlink(f.name)
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m[1]), m[2]
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(rps[1]) if rps else float("nan"),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": float(errors[1]) if errors else 0.0,
+    }
+
+
+def python_load(url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def worker() -> None:
+        nonlocal errors
+        with httpx.Client(timeout=10) as client:
+            while time.monotonic() < stop:
+                started = time.monotonic()
+                r = client.post(url, content=body, headers=signed_headers(body))
+                with lock:
+                    latencies.append((time.monotonic() - started) * 1000)
+                    errors += r.status_code != 200
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / seconds,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "errors": float(errors),
+    }
+
+
+def post_as(base: str, user: str, text_: str) -> None:
+    body = urlencode(
+        {"command": "/task", "text": text_, "user_id": user, "user_name": user.lower(), "channel_id": "C1"}
+    )
+    httpx.post(base, content=body, headers=signed_headers(body), timeout=30)
+
+
+def bench_http(seconds: int) -> None:
+    """SQLite, delivery running against the fake Slack (in `baton run`'s thread: the SQLite default),
+    beside two bare Bolt apps measured in the same run; then PostgreSQL with one and two processes."""
+    say("## 1. Slash commands over HTTP")
+    load = wrk if shutil.which("wrk") else python_load
+    if load is python_load:
+        say(
+            "WARNING: wrk not found (apt-get install wrk): "
+            "using a Python load generator, which competes for CPU"
+        )
+    fake = FakeSlack().start()
+    fake.add_user("U_ALICE", "alice")
+    fake.add_user("U_PAUL", "paul")
+    fake.add_user("U_ADMIN", "admin", admin=True)
+    servers = {"baton": (start_baton(fresh_database("sqlite"), fake.url, p := free_port()), p)}
+    for kind in ("default", "tuned"):
+        servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
+    cases = {
+        "/task new": slash_body('new Check the seals on line 3 <@U_PAUL|paul> due:"in 3 days" !high'),
+        "/task list": slash_body("list all"),
+        "button press": press_body(1),
+    }
+    try:
+        for _, port in servers.values():
+            wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        base = f"http://127.0.0.1:{servers['baton'][1]}/slack/events"
+        post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
+        post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
+        say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
+        say(
+            "| case | conns | Baton | bare Bolt (default) | bare Bolt (process_before_response) "
+            "| Baton ÷ tuned | Baton ÷ default |"
+        )
+        say("|---|---|---|---|---|---|---|")
+        for case, body in cases.items():
+            for conns in (1, 50):
+                results = {}
+                for name, (_, port) in servers.items():
+                    results[name] = load(f"http://127.0.0.1:{port}/slack/events", body, conns, seconds)
+                b, d, t = results["baton"], results["default"], results["tuned"]
+                ratio = b["rps"] / t["rps"]
+                row = f"| {case} | {conns} | {cell(b)} | {cell(d)} | {cell(t)}"
+                say(f"{row} | {ratio:.2f} | {b['rps'] / d['rps']:.1f} |")
+                if case == "/task list":
+                    continue
+                if conns == 50:
+                    target(
+                        f"{case}, 50 conns (SQLite): ≥ 0.3× tuned bare Bolt", ratio >= 0.3, f"{ratio:.2f}×"
+                    )
+                    target(f"{case}, 50 conns (SQLite): p99 < 100 ms", b["p99"] < 100, f"{b['p99']:.0f} ms")
+                else:
+                    target(
+                        f"{case}, 1 conn (SQLite): p99 < 3× p50",
+                        b["p99"] < 3 * b["p50"],
+                        f"p50 {b['p50']:.1f} ms, p99 {b['p99']:.1f} ms",
+                    )
+    finally:
+        for proc, _ in servers.values():
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=15)
+    say()
+    bench_list(load, seconds, fake)
+    if os.environ.get("TEST_DATABASE_URL"):
+        bench_postgres(load, seconds, fake, cases)
+    else:
+        say("PostgreSQL: not measured (set TEST_DATABASE_URL)")
+        target("PostgreSQL: 2 processes ≥ 1.6× one", None, "TEST_DATABASE_URL not set")
+    fake.stop()
+    say()
+
+
+def bench_list(load: Any, seconds: int, fake: FakeSlack, tasks: int = 10_000) -> None:
+    url = fresh_database("sqlite")
+    engine = make_engine(url)
+    seed(engine, tasks, 1_000)
+    engine.dispose()
+    proc = start_baton(url, fake.url, port := free_port())
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/healthz")
+        r = load(f"http://127.0.0.1:{port}/slack/events", slash_body("list all"), 1, seconds)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+    say(f"`/task list all` with {tasks:,} open tasks, 1 connection (SQLite): {cell(r)}")
+    target(f"/task list all, {tasks:,} open tasks, 1 conn: p99 < 50 ms", r["p99"] < 50, f"{r['p99']:.1f} ms")
+
+
+def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, str]) -> None:
+    say("PostgreSQL, delivery in its own process (the default there), 50 connections:")
+    say("| case | 1 process | 2 processes | 2 ÷ 1 |")
+    say("|---|---|---|---|")
+    rows: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
+    for workers in (1, 2):
+        url = fresh_database("postgresql")
+        proc = start_baton(url, fake.url, port := free_port(), {"BATON_WORKERS": str(workers)})
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}/healthz")
+            base = f"http://127.0.0.1:{port}/slack/events"
+            post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
+            post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
+            for case, body in cases.items():
+                rows[case].append(load(base, body, 50, seconds))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    for case, (one, two) in rows.items():
+        say(f"| {case} | {cell(one)} | {cell(two)} | {two['rps'] / one['rps']:.2f} |")
+    new_one, new_two = rows["/task new"]
+    ratio = new_two["rps"] / new_one["rps"]
+    target("PostgreSQL: /task new, 2 processes ≥ 1.6× one", ratio >= 1.6, f"{ratio:.2f}×")
+
+
+def bench_inprocess(count: int) -> None:
+    from bench.inprocess import measure
+
+    say("## 0. CPU per request, in-process (`App.dispatch` of a signed request, SQLite file in WAL)")
+    result = measure(count)
+    say(
+        f'/task new with an owner and `due:"in 3 days"`: {result["new"]:.2f} ms; '
+        f"button press: {result['press']:.2f} ms (median CPU of {count:,})"
+    )
+    target("in-process /task new ≤ 0.6 ms CPU", result["new"] <= 0.6, f"{result['new']:.2f} ms")
+    target(
+        "in-process button press: same order (≤ 1.2 ms CPU)",
+        result["press"] <= 1.2,
+        f"{result['press']:.2f} ms",
+    )
+    say()
