@@ -167,6 +167,10 @@ def test_a_mention_files_a_task_linked_to_the_message_in_its_topic(live: LiveFei
     assert len(tasks(live)) == 1
     live.settled()
     assert len([c for c in in_topic(live, "om_m1") if "T-1" in c]) == 1
+    # Written as to Baton one-to-one, `@Baton new <title>` is the same request.
+    live.say(ALICE, "new Oil the press #production", direct=False, message_id="om_m1b")
+    last = tasks(live)[-1]
+    assert (last.title, last.owner_id, last.source_thread) == ("Oil the press", "fs:ou_pete", "fs:om_m1b")
 
 
 def test_a_mention_without_a_title_gets_the_usage_in_its_topic(live: LiveFeishu) -> None:

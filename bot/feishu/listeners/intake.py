@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("baton.feishu")
 
 TITLE_FROM_MESSAGE = 150
+NEW_WORDS = frozenset({"new", "create", "add", "新建"})  # the handlers' words for `/task new`
 CHANNEL_KEYS = frozenset({"channel", "频道", "intake", "收件频道"})  # `/task dept set` keys naming a group
 
 
@@ -165,6 +166,8 @@ def mentioned(
     privately (None when nothing more is to be said)."""
     chat = ours(event.chat_id)
     thread = topic_of(event.message_id, event.root_id)
+    if words and isinstance(words[0], str) and words[0].lower() in NEW_WORDS:
+        words = words[1:]  # `@Baton new <title>` (as typed to Baton one-to-one) is the same request
     try:
         command = parse_task_command(["new", *words])
     except BatonError as refusal:
