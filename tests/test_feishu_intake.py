@@ -282,3 +282,21 @@ def test_a_topic_reply_under_a_plain_message_is_no_comment(live: LiveFeishu) -> 
     assert after["TaskEvent"] == before["TaskEvent"] and after["Task"] == 0
     with Session(live.baton.engine) as session:
         assert session.exec(select(OutboxMessage).where(OutboxMessage.kind == "thread")).first() is None
+
+
+def test_over_the_long_connection_too(file_engine_url: str, fake: FakeFeishu) -> None:  # noqa: F811
+    """The reaction event and the offer's press arrive as SDK frames; the form comes back in the ack."""
+    app = LiveFeishu(file_engine_url, fake, clock=FixedClock(NOW), mode="long")
+    try:
+        setup_company(app)
+        fake.add_message("om_long", "Forklift 2 brakes are soft", sender=SAM)
+        app.event(fp.reaction(EMOJI, message_id="om_long", operator=PETE))
+        app.settled()
+        [offer] = offers_to(app, PETE)
+        [value] = [v for v in callback_values(offer) if v[ids.ACTION_KEY] == ids.INTAKE_OFFER_ACTION]
+        form = app.press(PETE, value)["card"]["data"]
+        assert "Forklift 2 brakes are soft" in json.dumps(form)
+        app.say(SAM, "Replace the mirror #production", direct=False, message_id="om_long2")
+        assert task(app).source_thread == "fs:om_long2"
+    finally:
+        app.stop()
