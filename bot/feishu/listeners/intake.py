@@ -126,7 +126,9 @@ def on_reaction(baton: Baton, api: FeishuApi, event: ReactionCreated, *, applink
         baton.worker.wake()
 
 
-def open_offered(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Any:
+def open_offered(
+    baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place
+) -> dict[str, Any]:
     """The offer's button: the New task form filled from the message and linked to it; only the person
     it was offered to may take it up (anyone else gets a private note)."""
     channel, message_id = str(value.get("channel") or ""), str(value.get("message") or "")
