@@ -51,6 +51,8 @@ EN: dict[str, str] = {
     "ev_repeat": "set it to repeat",
     "ev_repeat_stop": "stopped its repeat",
     "ev_repeat_copy": "filed it as a repeat of",
+    "here_needs_group": "`here` names the group you type the command in: write it in that group, "
+    "mentioning me (`@Baton task dept set <name> intake here`).",
 }
 
 ZH: dict[str, str] = {
@@ -101,4 +103,6 @@ ZH: dict[str, str] = {
     "ev_repeat": "设置重复",
     "ev_repeat_stop": "停止重复",
     "ev_repeat_copy": "按重复计划提交，来自",
+    "here_needs_group": "`本群` 指输入命令的那个群：请在该群里提及我并输入"
+    "（`@Baton 任务 dept set <名称> intake 本群`）。",
 }

@@ -97,14 +97,25 @@ class FakeFeishu:
         self.users[open_id] = {"open_id": open_id, "name": name, "time_zone": time_zone, **extra}
 
     def add_message(
-        self, message_id: str, text: str, *, chat_id: str = "oc_group1", sender: str = ""
+        self,
+        message_id: str,
+        text: str,
+        *,
+        chat_id: str = "oc_group1",
+        sender: str = "",
+        root_id: str = "",
+        msg_type: str = "text",
     ) -> None:
-        """A message people wrote earlier, as GET /im/v1/messages/:id answers it."""
+        """A message people wrote earlier, as GET /im/v1/messages/:id answers it (a topic reply has the
+        topic's first message as `root_id` and `parent_id`)."""
+        content = json.dumps({"text": text}) if msg_type == "text" else json.dumps({"image_key": "img_1"})
         self.messages[message_id] = {
             "message_id": message_id,
+            "root_id": root_id,
+            "parent_id": root_id,
             "chat_id": chat_id,
-            "msg_type": "text",
-            "body": {"content": json.dumps({"text": text})},
+            "msg_type": msg_type,
+            "body": {"content": content},
             "sender": {"id": sender, "id_type": "open_id", "sender_type": "user"},
             "mentions": [],
         }

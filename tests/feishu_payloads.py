@@ -59,14 +59,17 @@ def message_event(
     thread_id: str = "",
     message_id: str = "om_msg1",
     chat_id: str = "oc_group1",
+    sender_type: str = "user",
+    message_type: str = "text",
 ) -> dict[str, Any]:
+    content = {"text": text} if message_type == "text" else {"image_key": "img_v2_1"}
     return {
         "schema": "2.0",
         "header": header("im.message.receive_v1", event_id),
         "event": {
             "sender": {
                 "sender_id": {"union_id": "on_a", "user_id": "alice", "open_id": sender},
-                "sender_type": "user",
+                "sender_type": sender_type,
                 "tenant_key": "tenant-1",
             },
             "message": {
@@ -78,8 +81,8 @@ def message_event(
                 "chat_id": chat_id,
                 "thread_id": thread_id,
                 "chat_type": chat_type,
-                "message_type": "text",
-                "content": json.dumps({"text": text}),
+                "message_type": message_type,
+                "content": json.dumps(content),
                 "mentions": mentions or [],
                 "user_agent": "Mozilla/5.0",
             },
@@ -133,15 +136,23 @@ def bot_menu(event_key: str, *, event_id: str = "ev-menu-1", operator: str = "ou
     }
 
 
-def reaction(emoji_type: str, *, event_id: str = "ev-react-1") -> dict[str, Any]:
-    return {
-        "schema": "2.0",
-        "header": header("im.message.reaction.created_v1", event_id),
-        "event": {
-            "message_id": "om_msg9",
-            "reaction_type": {"emoji_type": emoji_type},
-            "operator_type": "user",
-            "user_id": {"union_id": "on_d", "user_id": "d", "open_id": "ou_dave"},
-            "action_time": "1732190000000",
-        },
+def reaction(
+    emoji_type: str,
+    *,
+    event_id: str = "ev-react-1",
+    message_id: str = "om_msg9",
+    operator: str = "ou_dave",
+    operator_type: str = "user",
+) -> dict[str, Any]:
+    """Feishu's "message reaction created": the message, the emoji, who reacted (user_id or app_id)."""
+    event: dict[str, Any] = {
+        "message_id": message_id,
+        "reaction_type": {"emoji_type": emoji_type},
+        "operator_type": operator_type,
+        "action_time": "1732190000000",
     }
+    if operator_type == "user":
+        event["user_id"] = {"union_id": "on_d", "user_id": "d", "open_id": operator}
+    else:
+        event["app_id"] = operator
+    return {"schema": "2.0", "header": header("im.message.reaction.created_v1", event_id), "event": event}

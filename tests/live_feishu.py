@@ -96,6 +96,7 @@ class LiveFeishu:
         mentions: dict[str, str] | None = None,
         chat: str = "oc_group1",
         to_bot: bool = True,
+        message_id: str | None = None,
         **kwargs: Any,
     ) -> dict[str, Any]:
         """`who` (an open_id) writes `text`; `@name` words in `mentions` ({name: open_id}) become real
@@ -109,7 +110,7 @@ class LiveFeishu:
             key = f"@_user_{i}"
             listed.append(fp.mention(key, open_id, name))
             text = text.replace("@" + name, key)
-        message_id = f"om_in{next(self._ids)}"
+        message_id = message_id or f"om_in{next(self._ids)}"
         payload = fp.message_event(
             text,
             mentions=listed,

@@ -56,6 +56,14 @@ def test_bot_menu_keys_match(app: dict[str, Any]) -> None:
 def test_group_messages_without_a_mention_are_asked_for(app: dict[str, Any]) -> None:
     scopes = {s["scope"]: s["why"] for s in app["scopes"]}
     assert "im:message.group_msg" in scopes and "stand-up" in scopes["im:message.group_msg"]
+    assert "intake group" in scopes["im:message.group_msg"]  # posts there mention nobody
+
+
+def test_the_setup_document_says_how_intake_works_on_feishu() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    feishu = " ".join(readme[readme.index("## Running on Feishu / Lark") :].split())
+    for needed in ("`Pin`", "intake here", "topic reply", "BATON_FEISHU_INTAKE_EMOJI"):
+        assert needed in feishu, needed
 
 
 def test_the_intake_emoji_is_the_settings_default(app: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ from handlers.outgoing import (
     Card,
     Digest,
     HomeView,
+    IntakeOffer,
     Notice,
     Origin,
     Outgoing,
@@ -129,6 +130,7 @@ BODIES: dict[str, Body] = {
     "stats": StatsPost(txt("n_digest", {"dept": "finance", "start": NOW, "end": NOW}), stats()),
     "home": HomeView(home()),
     "private": PrivateNote(txt("snoozed_ok", {"task_id": 7})),
+    "offer": IntakeOffer("The dryer leaks\nsince this morning", "fs:oc_team", "fs:om_ask"),
 }
 
 
@@ -138,6 +140,14 @@ def test_every_body_renders_to_a_well_formed_card(name: str, locale: str) -> Non
     card = message_card(outgoing(BODIES[name], locale=locale))
     check_card(card)
     assert card_text(card).strip()
+
+
+def test_the_intake_offer_quotes_the_message_and_its_button_names_it() -> None:
+    card = message_card(outgoing(BODIES["offer"]))
+    values = check_card(card)
+    assert values == [{"a": ids.INTAKE_OFFER_ACTION, "channel": "fs:oc_team", "message": "fs:om_ask"}]
+    text = card_text(card)
+    assert "> The dryer leaks\n> since this morning" in text and "File this message as a task?" in text
 
 
 def test_task_buttons_move_or_ask_why_first() -> None:
@@ -195,7 +205,8 @@ def test_typed_mentions_are_shown_but_never_ping() -> None:
     body = Card(TaskItem(view(title=INJECTION, details=INJECTION), ("ack",)))
     note = Notice(txt("n_comment", {"actor": INJECTION, "task_id": 7, "title": INJECTION}), None, INJECTION)
     answer = StandupAnswerPost(BOB, INJECTION, INJECTION, INJECTION, None, None)
-    for message in (body, note, answer):
+    offer = IntakeOffer(INJECTION, "fs:oc_team", "fs:om_ask")
+    for message in (body, note, answer, offer):
         text = card_text(message_card(outgoing(message)))
         assert not PING.search(text), text
         assert "所有人" in text and text.replace(ZWSP, "").count('<at user_id="all"></at>') >= 1

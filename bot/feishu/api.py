@@ -96,6 +96,8 @@ class Message:
     content: str
     sender_id: str
     mentions: tuple[dict[str, Any], ...] = ()
+    root_id: str | None = None  # the first message of its topic / reply chain, when it is a reply
+    sender_type: str = "user"  # "user" for people, "app" for bots
 
 
 @dataclass(frozen=True)
@@ -200,8 +202,8 @@ class FeishuApi:
 
     def message(self, message_id: str) -> Message | None:
         """A message's text and sender ("Obtain the content of a specified message", GET
-        /open-apis/im/v1/messages/:message_id: data.items[0].{msg_type, body.content, sender, mentions}),
-        or None when it is gone or out of the bot's reach."""
+        /open-apis/im/v1/messages/:message_id: data.items[0].{msg_type, body.content, sender, mentions,
+        root_id}), or None when it is gone or out of the bot's reach."""
         try:
             data = self._call(GetMessageRequest.builder().message_id(message_id).build(), "get message")
         except (FeishuError, Undeliverable, RetryLater) as err:
@@ -218,6 +220,8 @@ class FeishuApi:
             content=str((item.get("body") or {}).get("content") or ""),
             sender_id=str((item.get("sender") or {}).get("id") or ""),
             mentions=tuple(item.get("mentions") or ()),
+            root_id=item.get("root_id") or None,
+            sender_type=str((item.get("sender") or {}).get("sender_type") or "user"),
         )
 
     # -- people ---------------------------------------------------------------------------------

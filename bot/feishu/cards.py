@@ -31,6 +31,7 @@ from handlers.outgoing import (
     Card,
     Digest,
     HomeView,
+    IntakeOffer,
     Notice,
     Outgoing,
     PrivateNote,
@@ -88,7 +89,23 @@ def message_card(message: Outgoing) -> dict[str, Any]:
         case PrivateNote():
             text = text_of(body.text, locale, tz)
             return card([md(text)], summary=text)
+        case IntakeOffer():
+            return offer_card(body, locale)
     raise TypeError(f"no Feishu card for {type(body).__name__}")
+
+
+QUOTE_LIMIT = 2000  # the quote is a reminder, not the record (the form holds the whole text)
+
+
+def offer_card(offer: IntakeOffer, locale: str) -> dict[str, Any]:
+    """The quoted message, the question, and the button that opens the New task form filled from it
+    (a private card: only the person who reacted sees it)."""
+    quote = offer.quote if len(offer.quote) <= QUOTE_LIMIT else offer.quote[: QUOTE_LIMIT - 1] + "…"
+    quoted = "\n".join("> " + syntax.escape(line) for line in (quote or "…").splitlines())
+    question = t(locale, "intake_offer")
+    value = {ids.ACTION_KEY: ids.INTAKE_OFFER_ACTION, "channel": offer.channel, "message": offer.message_id}
+    press = button(plain(locale, "intake_offer_button"), value, kind="primary")
+    return card([md(quoted), md(question), buttons([press])], summary=question)
 
 
 def digest_card(digest: Digest, *, locale: str, tz: ZoneInfo, names: Names, now: datetime) -> dict[str, Any]:

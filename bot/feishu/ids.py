@@ -22,6 +22,9 @@ MENU_KEYS = frozenset({MENU_NEW_TASK, MENU_MY_TASKS, MENU_STANDUP_ANSWER})
 # Command words: a message whose text starts with one of these (leading slash optional) is a command.
 TASK_WORDS = frozenset({"task", "任务"})
 STANDUP_WORDS = frozenset({"standup", "站会"})
+# Feishu has no #channel syntax: in `/task dept set <name> channel|intake here`, this word names the group
+# the command is typed in.
+HERE_WORDS = frozenset({"here", "本群"})
 
 # Card actions: the "a" key of a button's value.
 ACTION_KEY = "a"
@@ -33,6 +36,9 @@ HOME_MORE_ACTION = "home_more"  # value: {"a", "section", "offset"}
 STANDUP_ANSWER_ACTION = "standup_answer"  # value: {"a", "run"}
 STANDUP_BLOCKER_ACTION = "standup_blocker"  # value: {"a", "run", "user"}
 FORM_SUBMIT_ACTION = "form_submit"  # a form's submit button; value: {"a", "form", "task"?}
+INTAKE_OFFER_ACTION = (
+    "intake_offer"  # the offer after the intake reaction; value: {"a", "channel", "message"}
+)
 CARD_ACTIONS = frozenset(
     {
         MOVE_ACTION,
@@ -43,6 +49,7 @@ CARD_ACTIONS = frozenset(
         STANDUP_ANSWER_ACTION,
         STANDUP_BLOCKER_ACTION,
         FORM_SUBMIT_ACTION,
+        INTAKE_OFFER_ACTION,
     }
 )
 

@@ -1,4 +1,4 @@
-"""Feishu listeners, one module per surface (messages, cards, menu): ack → parse → handle → render.
+"""Feishu listeners, one module per surface (messages, cards, menu, intake): ack → parse → handle → render.
 
 `FeishuListeners` is the one callback both connection modes feed (bot/feishu/http.py, long_conn.py): it
 takes a parsed event and returns the card callback's answer (a toast, maybe a card), or None.
@@ -10,8 +10,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu.api import FeishuApi
-from bot.feishu.events import BotMenu, CardAction, IncomingEvent, MessageReceived
+from bot.feishu.events import BotMenu, CardAction, IncomingEvent, MessageReceived, ReactionCreated
 from bot.feishu.listeners.cards import on_card
+from bot.feishu.listeners.intake import on_reaction
 from bot.feishu.listeners.menu import on_menu
 from bot.feishu.listeners.messages import on_message
 
@@ -49,4 +50,6 @@ class FeishuListeners:
             return on_card(self.baton, event)
         elif isinstance(event, BotMenu):
             on_menu(self.baton, self.api, event)
-        return None  # reactions: not used yet
+        elif isinstance(event, ReactionCreated):
+            on_reaction(self.baton, self.api, event, applink=self.applink)
+        return None

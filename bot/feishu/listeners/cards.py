@@ -27,6 +27,7 @@ from bot.feishu.listeners.common import (
     toast,
     with_card,
 )
+from bot.feishu.listeners.intake import open_offered
 from bot.feishu.render import reply_card
 from handlers.commands import (
     Assign,
@@ -188,7 +189,8 @@ def _new_task(values: dict[str, Any], meta: dict[str, Any]) -> NewTask:
         else None,
         due=due_text(values),
         priority=Priority(priority) if priority in Priority._value2member_map_ else Priority.NORMAL,
-        source_link=meta.get("link"),
+        source_link=meta.get("link") or None,
+        source_thread=meta.get("thread") or None,  # filed from a message: its progress goes in its topic
     )
 
 
@@ -257,4 +259,5 @@ PRESSES: dict[str, Callable[[Baton, Actor, dict[str, Any], CardAction, Place], A
     ids.STANDUP_ANSWER_ACTION: _standup_answer,
     ids.STANDUP_BLOCKER_ACTION: _blocker,
     ids.FORM_SUBMIT_ACTION: _submit,
+    ids.INTAKE_OFFER_ACTION: open_offered,
 }

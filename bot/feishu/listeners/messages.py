@@ -1,5 +1,6 @@
 """Messages people send: commands (one-to-one with the bot, or @Baton in a group), "@Baton task" in reply
-to a message (files it), and topic replies under the day's stand-up post (answers).
+to a message (files it), `@Baton <title> …` in a group (files it, bot/feishu/listeners/intake.py), and group
+messages that do not address Baton (intake.group_message: topic replies, intake-group posts).
 
 A command is `/task …` or `/standup …` (slash optional; `任务`, `站会` too); in a one-to-one chat a bare
 subcommand (`new …`, `list`) is a task command. Command replies are sent at once, privately: an ephemeral
@@ -9,17 +10,16 @@ card in a group, an ordinary reply in a one-to-one chat; what a command changes 
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.feishu import ids
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import MessageReceived
 from bot.feishu.forms import new_task_form
 from bot.feishu.ids import ours
+from bot.feishu.listeners import intake
 from bot.feishu.listeners.common import actor_of, departments, run, runner, send_private, tokens
 from bot.feishu.render import reply_card
-from bot.feishu.syntax import message_text, parse_text
-from handlers import standup_replies
 from handlers.command_parser import _SUBCOMMANDS, parse_task_command
 from handlers.commands import Literal, NewTask, Token
 from handlers.context import Actor
@@ -29,8 +29,6 @@ from handlers.runner import Here, Outcome, refused
 
 if TYPE_CHECKING:
     from bot.app import Baton
-
-TITLE_FROM_MESSAGE = 150
 
 
 def command_in(words: list[Token], *, direct: bool) -> tuple[str, list[Token]] | None:
@@ -58,29 +56,32 @@ def files_the_quoted(event: MessageReceived, found: tuple[str, list[Token]] | No
 def on_message(baton: Baton, api: FeishuApi, event: MessageReceived, *, applink: str) -> None:
     if event.sender_type != "user" or not event.sender_open_id:
         return  # bots, Baton's own messages included, give no commands
-    chat = ours(event.chat_id)
     if not (event.is_direct or event.mentions_bot):
-        if event.root_id and event.root_id != event.message_id:
-            # A topic reply in a group: it may answer the day's stand-up (same rules as Slack's threads).
-            standup_replies.reply_written(
-                baton.engine,
-                channel_id=chat,
-                thread=ours(event.root_id),
-                message_id=ours(event.message_id),
-                user_id=ours(event.sender_open_id),
-                text=event.text,
-                clock=baton.clock,
-            )
+        intake.group_message(baton, event, applink=applink)  # a topic reply, maybe an intake post
         return
+    chat = ours(event.chat_id)
     words = tokens(event.text, event.mentions)
+    if not event.is_direct:
+        words = intake.group_named_here(words, chat)
     found = command_in(words, direct=event.is_direct)
-    actor = actor_of(baton, event.sender_open_id, wrote=event.text if found else None)
+    # What a person says to Baton (a command, or a mention in a group) tells their language.
+    spoken = found is not None or not event.is_direct
+    actor = actor_of(baton, event.sender_open_id, wrote=event.text if spoken else None)
     here = Here(channel_id=chat, conversation="direct" if event.is_direct else "channel")
     if files_the_quoted(event, found):
         assert found is not None
         outcome = file_quoted(baton, api, event, actor, here, found[1], applink=applink)
+    elif found is None and not event.is_direct:
+        # `@Baton Replace the gasket @pete due:friday`: a task, linked to this message.
+        filed = intake.mentioned(baton, event, actor, words, applink=applink)
+        if filed is None:
+            return  # filed, or told how in the topic: the card and the usage go there
+        outcome = filed
     elif found is None:
         outcome = Outcome(reply=Reply(kind="message", text=Text("dm_help")), actor=actor, ok=True)
+    elif event.is_direct and intake.names_here(found[1]):
+        # `channel here` names the group a command is typed in; a one-to-one chat is none.
+        outcome = refused(InvalidInput("here_needs_group"), actor)
     else:
         surface, words = found
         run_text = runner(baton).task if surface == "task" else runner(baton).standup
@@ -116,17 +117,8 @@ def file_quoted(
     (`@owner #dept due:… !high`) from the reply; the quoted text is shown, never parsed as options."""
     assert event.parent_id is not None
     quoted = api.message(event.parent_id)
-    text = ""
-    if quoted is not None:
-        try:
-            raw = message_text(quoted.content, quoted.msg_type)
-        except (ValueError, AttributeError):
-            raw = ""
-        text = parse_text(raw, _receive_shape(quoted.mentions), bot_open_id=None).text
-    first_line = text.strip().splitlines()[0].strip() if text.strip() else ""
-    title = (
-        first_line if len(first_line) <= TITLE_FROM_MESSAGE else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
-    )
+    text = intake.text_of(quoted)
+    title = intake.title_of(text)
     try:
         command = parse_task_command(["new", *options, Literal(title or "-")])
     except BatonError as refusal:
@@ -134,16 +126,9 @@ def file_quoted(
     assert isinstance(command, NewTask)
     if not title:  # nothing readable to file (a picture, a recalled message): say so, file nothing
         return refused(InvalidInput("title_missing"), actor)
-    # Feishu gives messages no public permalink; the AppLink opens the chat the message is in.
-    chat_id = quoted.chat_id if quoted is not None and quoted.chat_id else event.chat_id
-    link = f"{applink}/client/chat/open?openChatId={chat_id}"
-    command = dataclasses.replace(command, title=title, details=text.strip(), source_link=link)
+    assert quoted is not None
+    link = intake.chat_link(applink, quoted.chat_id or event.chat_id)
+    # Its card and progress go in the quoted message's topic, where it was asked.
+    thread = intake.topic_of(quoted.message_id, quoted.root_id)
+    command = dataclasses.replace(command, title=title, details=text, source_link=link, source_thread=thread)
     return run(baton, actor, command, here)
-
-
-def _receive_shape(mentions: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
-    """GET message's mentions ({key, id: open_id, name}) in the receive event's shape (id: {open_id})."""
-    return [
-        {**m, "id": m["id"] if isinstance(m.get("id"), dict) else {"open_id": str(m.get("id") or "")}}
-        for m in mentions
-    ]
