@@ -164,6 +164,9 @@ def bench_http(seconds: int) -> None:
     fake.add_user("U_PAUL", "paul")
     fake.add_user("U_ADMIN", "admin", admin=True)
     servers = {"baton": (start_baton(fresh_database("sqlite"), fake.url, p := free_port()), p)}
+    # The other delivery mode, measured beside the default (BATON_DELIVERY=auto: a thread on SQLite).
+    other = {"BATON_DELIVERY": "process"}
+    servers["baton-process"] = (start_baton(fresh_database("sqlite"), fake.url, p := free_port(), other), p)
     for kind in ("default", "tuned"):
         servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
     cases = {
@@ -174,23 +177,24 @@ def bench_http(seconds: int) -> None:
     try:
         for _, port in servers.values():
             wait_healthy(f"http://127.0.0.1:{port}/healthz")
-        base = f"http://127.0.0.1:{servers['baton'][1]}/slack/events"
-        post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
-        post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
+        for name in ("baton", "baton-process"):
+            base = f"http://127.0.0.1:{servers[name][1]}/slack/events"
+            post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
+            post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
         say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
         say(
-            "| case | conns | Baton | bare Bolt (default) | bare Bolt (process_before_response) "
-            "| Baton ÷ tuned | Baton ÷ default |"
+            "| case | conns | Baton | Baton, delivery in a process | bare Bolt (default) "
+            "| bare Bolt (process_before_response) | Baton ÷ tuned | Baton ÷ default |"
         )
-        say("|---|---|---|---|---|---|---|")
+        say("|---|---|---|---|---|---|---|---|")
         for case, body in cases.items():
             for conns in (1, 50):
                 results = {}
                 for name, (_, port) in servers.items():
                     results[name] = load(f"http://127.0.0.1:{port}/slack/events", body, conns, seconds)
                 b, d, t = results["baton"], results["default"], results["tuned"]
-                ratio = b["rps"] / t["rps"]
-                row = f"| {case} | {conns} | {cell(b)} | {cell(d)} | {cell(t)}"
+                ratio, other_mode = b["rps"] / t["rps"], results["baton-process"]
+                row = f"| {case} | {conns} | {cell(b)} | {cell(other_mode)} | {cell(d)} | {cell(t)}"
                 say(f"{row} | {ratio:.2f} | {b['rps'] / d['rps']:.1f} |")
                 if case == "/task list":
                     continue
