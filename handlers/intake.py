@@ -116,12 +116,14 @@ def describe(rtype: RequestType, dept: str, names: dict[str, str]) -> str:
 # ---- filing a task of a type -----------------------------------------------------------------
 
 
-def with_request_type(ctx: Context, cmd: NewTask) -> tuple[NewTask, RequestType | None]:
+def with_request_type(
+    ctx: Context, cmd: NewTask, *, owner: Member | None = None
+) -> tuple[NewTask, RequestType | None]:
     """The command as filed: when the title's first word is a type of the target department, that word
     leaves the title, the fields are checked and the type's priority applies. Otherwise any `name: value`
-    words were part of the title."""
+    words were part of the title. `owner`: the named owner, when the caller has already looked them up."""
     first, _, rest = cmd.title.partition(" ")
-    rtype = _type_named(ctx, cmd, first.lower())
+    rtype = _type_named(ctx, cmd, first.lower(), owner)
     if rtype is None:
         if cmd.fields:
             return replace(cmd, title=cmd.typed_title, fields=()), None
@@ -148,14 +150,14 @@ def with_request_type(ctx: Context, cmd: NewTask) -> tuple[NewTask, RequestType 
     return replace(cmd, **changes), rtype  # type: ignore[arg-type]
 
 
-def _type_named(ctx: Context, cmd: NewTask, word: str) -> RequestType | None:
+def _type_named(ctx: Context, cmd: NewTask, word: str, owner: Member | None) -> RequestType | None:
     if not word:
         return None
     dept_id: int | None = None
     if cmd.dept is not None:
         dept_id = people.department(ctx.session, cmd.dept).id
     elif cmd.owner is not None:
-        dept_id = people.person(ctx.session, cmd.owner).department_id
+        dept_id = (owner or people.person(ctx.session, cmd.owner)).department_id
     else:
         found = intake_store.types_named(session=ctx.session, name=word)
         return found[0] if len(found) == 1 else None

@@ -39,10 +39,10 @@ from handlers.lifecycle import (
     path_for,
 )
 from handlers.results import Reply, Text
-from handlers.views import people_in, task_view, task_views
+from handlers.views import people_in, task_view, task_views, view_of
 from storage import people as people_store
 from storage import tasks as task_store
-from storage.models import Department, Task, TaskDependency, TaskWatcher
+from storage.models import Department, Member, RequestType, Task, TaskDependency, TaskWatcher
 
 LIST_LIMIT = 40  # one page; a chat message holds only so many blocks (50)
 
@@ -100,12 +100,14 @@ def _name(ctx: Context, user_id: str) -> str:
 
 def file_task(ctx: Context, cmd: NewTask) -> Reply:
     check_title(cmd.title.strip())
-    cmd, rtype = intake.with_request_type(ctx, cmd)  # a request type named first: its fields and rules
+    # The named owner is looked up once (the request type's department is theirs when none is named).
+    named_owner = people.person(ctx.session, cmd.owner) if cmd.owner is not None and not cmd.dept else None
+    cmd, rtype = intake.with_request_type(ctx, cmd, owner=named_owner)  # its fields and rules
     triage: intake.Triage | None = None
     speaker = people.person(ctx.session, _self_ref(ctx))
     dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
     if cmd.owner is not None:
-        owner = people.person(ctx.session, cmd.owner)
+        owner = named_owner or people.person(ctx.session, cmd.owner)
         if dept is None:
             if owner.department_id is None:
                 raise NotFound("owner_without_dept", name=owner.name)
@@ -157,9 +159,43 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     day_off = _day_off(ctx, dept, due)
     note = {"day": day_off, "dept": dept.name} if day_off else {}
     key = "filed_day_off" if day_off else "filed"
-    reply = _reply(ctx, key, task, task_id=task.id, owner=owner.name, **note)
+    params = {"task_id": task.id, "owner": owner.name, **note}
+    reply = _filed_reply(ctx, Text(key, params), task, dept, (speaker, owner), rtype, cmd.fields)
     # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
     return reply if recipients.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
+
+
+def _filed_reply(
+    ctx: Context,
+    text: Text,
+    task: Task,
+    dept: Department,
+    people_in_hand: tuple[Member, Member],
+    rtype: RequestType | None,
+    fields: tuple[tuple[str, str], ...],
+) -> Reply:
+    """The reply to filing, from the objects in hand (the speaker and the owner): nothing just written
+    is read back."""
+    speaker = people_in_hand[0]
+    if speaker.department_id in (None, dept.id):
+        requesting = dept.name if speaker.department_id is not None else None
+    else:
+        other = ctx.session.get(Department, speaker.department_id)
+        requesting = other.name if other is not None else None
+    order = {s.name: i for i, s in enumerate(intake.specs_of(rtype))} if rtype is not None else {}
+    view = view_of(
+        task,
+        owning_dept=dept.name,
+        requesting_dept=requesting,
+        request_type=rtype.name if rtype is not None else None,
+        fields=tuple(sorted(fields, key=lambda f: order.get(f[0], 99))) if rtype is not None else (),
+        watchers=(),
+    )
+    names = {m.user_id: m.name for m in people_in_hand}
+    missing = [u for u in people_in([view]) if u and u not in names]
+    if missing:
+        names |= people_store.member_names(session=ctx.session, user_ids=missing)
+    return Reply(kind="message", text=text, task=view, names=names)
 
 
 def _thread_of(ctx: Context, cmd: NewTask) -> str | None:

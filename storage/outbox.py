@@ -21,6 +21,10 @@ GATHERED = "gathered"  # a held reminder that went out inside a roundup (its dat
 HOME = "home"
 
 
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_INSERT = _OUTBOX.insert()  # one statement object: its compiled form is cached once
+
+
 def enqueue(
     *,
     session: Session,
@@ -33,21 +37,31 @@ def enqueue(
     note: str | None = None,
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
-) -> OutboxMessage:
-    row = OutboxMessage(
-        kind=kind,
-        recipient=recipient,
-        task_id=task_id,
-        event=event,
-        actor_id=actor_id,
-        note=note,
-        data=json.dumps(data or {}, ensure_ascii=False),
-        dedupe_key=dedupe_key,
-        created_at=now,
-        next_attempt_at=now,
+    status: str = PENDING,
+) -> None:
+    # A plain insert, sent at once: the rows are read back only by delivery, after the commit, so the
+    # ORM's unit of work (objects, identity map, flush bookkeeping) would be cost without use.
+    session.connection().execute(
+        _INSERT,
+        {
+            "kind": kind,
+            "recipient": recipient,
+            "task_id": task_id,
+            "event": event,
+            "actor_id": actor_id,
+            "note": note,
+            "data": json.dumps(data, ensure_ascii=False) if data else "{}",
+            "status": status,
+            "attempts": 0,
+            "last_error": None,
+            "dedupe_key": dedupe_key,
+            "created_at": now,
+            "next_attempt_at": now,
+            "sent_at": None,
+            "sent_channel": None,
+            "sent_ts": None,
+        },
     )
-    session.add(row)
-    return row
 
 
 def enqueue_once(
