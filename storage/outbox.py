@@ -7,10 +7,11 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import Row, bindparam, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.db import read
 from storage.inserts import insert_ignoring_duplicates
 from storage.models import OutboxMessage, TaskMessage
 
@@ -134,10 +135,15 @@ def due_messages(
     return session.exec(stmt).all()
 
 
-def sent_at(*, session: Session, channel: str, ts: str) -> OutboxMessage | None:
-    """The row whose message landed at (channel, ts), if Baton sent it."""
-    stmt = select(OutboxMessage).where(OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts)
-    return session.exec(stmt).first()
+_SENT_AT = select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.recipient, _OUTBOX.c.task_id).where(
+    _OUTBOX.c.sent_channel == bindparam("channel"), _OUTBOX.c.sent_ts == bindparam("ts")
+)
+
+
+def sent_at(*, session: Session, channel: str, ts: str) -> Row[Any] | None:
+    """The row (id, kind, recipient, task id) whose message landed at (channel, ts), if Baton sent it:
+    asked on every button press, so a plain query built once (storage.db.read)."""
+    return read(session, _SENT_AT, {"channel": channel, "ts": ts}).first()
 
 
 def newer_pending(*, session: Session, row: OutboxMessage) -> bool:

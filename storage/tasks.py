@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, nulls_last, or_
+from sqlalchemy import ColumnElement, bindparam, case, func, nulls_last, or_
 from sqlmodel import Session, col, select
 
+from storage.db import read
 from storage.models import Task, TaskDependency, TaskEvent, TaskWatcher
 
 _PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
@@ -123,9 +124,12 @@ def tasks_in_thread(*, session: Session, channel: str, thread: str) -> Sequence[
     return session.exec(stmt.order_by(col(Task.id))).all()
 
 
+_WATCHERS = TaskWatcher.__table__  # type: ignore[attr-defined]
+_WATCHERS_OF = select(_WATCHERS.c.user_id).where(_WATCHERS.c.task_id == bindparam("task_id"))
+
+
 def watchers(*, session: Session, task_id: int) -> list[str]:
-    rows = session.exec(select(TaskWatcher.user_id).where(TaskWatcher.task_id == task_id)).all()
-    return sorted(rows)
+    return sorted(uid for (uid,) in read(session, _WATCHERS_OF, {"task_id": task_id}))
 
 
 def waits_for(*, session: Session, task_id: int) -> list[int]:
