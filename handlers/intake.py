@@ -117,7 +117,7 @@ def describe(rtype: RequestType, dept: str, names: dict[str, str]) -> str:
 
 
 def with_request_type(
-    ctx: Context, cmd: NewTask, *, owner: Member | None = None
+    ctx: Context, cmd: NewTask, *, owner: people.Someone | None = None
 ) -> tuple[NewTask, RequestType | None]:
     """The command as filed: when the title's first word is a type of the target department, that word
     leaves the title, the fields are checked and the type's priority applies. Otherwise any `name: value`
@@ -150,7 +150,7 @@ def with_request_type(
     return replace(cmd, **changes), rtype  # type: ignore[arg-type]
 
 
-def _type_named(ctx: Context, cmd: NewTask, word: str, owner: Member | None) -> RequestType | None:
+def _type_named(ctx: Context, cmd: NewTask, word: str, owner: people.Someone | None) -> RequestType | None:
     if not word:
         return None
     dept_id: int | None = None
@@ -197,6 +197,13 @@ def _rotate(ctx: Context, dept: Department, key: str, candidates: list[str]) -> 
     return ctx.session.get(Member, eligible[(turn - 1) % len(eligible)])
 
 
+def of_type(task: Task, rtype: RequestType | None) -> None:
+    """A task filed as a type carries it, and the type's response promise."""
+    if rtype is not None:
+        task.request_type_id = rtype.id
+        task.sla_hours = rtype.sla_hours
+
+
 def after_filing(
     ctx: Context,
     task: Task,
@@ -204,11 +211,10 @@ def after_filing(
     fields: tuple[tuple[str, str], ...],
     triage: Triage | None,
 ) -> None:
-    """A filed task's type, fields and promise; and, when triage chose its owner, the rule in its history."""
+    """A filed task's fields; and, when triage chose its owner, the rule in its history. (Its type and
+    promise are set before it is stored: `of_type`.)"""
     assert task.id is not None
     if rtype is not None:
-        task.request_type_id = rtype.id
-        task.sla_hours = rtype.sla_hours
         order = {s.name: i for i, s in enumerate(specs_of(rtype))}
         for name, value in fields:
             ctx.session.add(TaskField(task_id=task.id, name=name, value=value, position=order.get(name, 99)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Protocol, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
@@ -93,6 +94,26 @@ def reader_locale(member: Member | None) -> str:
     if member is None:
         return "en"
     return member.locale_override or locale_of(member.locale)
+
+
+class Someone(Protocol):
+    """A person as a command names them, for reading: a stored row or a Member."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def department_id(self) -> int | None: ...
+
+
+def someone(session: Session, ref: PersonRef) -> Someone:
+    """`person`, answered by a plain query when they are stored (no ORM object built to be read once)."""
+    if ref.user_id:
+        row = people_store.member_brief(session=session, user_id=ref.user_id)
+        if row is not None:
+            return cast(Someone, row)
+    return person(session, ref)
 
 
 def person(session: Session, ref: PersonRef) -> Member:

@@ -42,7 +42,7 @@ from handlers.results import Reply, Text
 from handlers.views import people_in, task_view, task_views, view_of
 from storage import people as people_store
 from storage import tasks as task_store
-from storage.models import Department, Member, RequestType, Task, TaskDependency, TaskWatcher
+from storage.models import Department, RequestType, Task, TaskDependency, TaskWatcher
 
 LIST_LIMIT = 40  # one page; a chat message holds only so many blocks (50)
 
@@ -101,13 +101,14 @@ def _name(ctx: Context, user_id: str) -> str:
 def file_task(ctx: Context, cmd: NewTask) -> Reply:
     check_title(cmd.title.strip())
     # The named owner is looked up once (the request type's department is theirs when none is named).
-    named_owner = people.person(ctx.session, cmd.owner) if cmd.owner is not None and not cmd.dept else None
+    named_owner = people.someone(ctx.session, cmd.owner) if cmd.owner is not None and not cmd.dept else None
     cmd, rtype = intake.with_request_type(ctx, cmd, owner=named_owner)  # its fields and rules
     triage: intake.Triage | None = None
-    speaker = people.person(ctx.session, _self_ref(ctx))
+    speaker = people.someone(ctx.session, _self_ref(ctx))
     dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
+    owner: people.Someone
     if cmd.owner is not None:
-        owner = named_owner or people.person(ctx.session, cmd.owner)
+        owner = named_owner or people.someone(ctx.session, cmd.owner)
         if dept is None:
             if owner.department_id is None:
                 raise NotFound("owner_without_dept", name=owner.name)
@@ -140,8 +141,8 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         assigned_at=ctx.now,
         private=ctx.channel_private,
     )
-    ctx.session.add(task)
-    ctx.session.flush()
+    intake.of_type(task, rtype)
+    task_store.insert_task(session=ctx.session, task=task)  # the object stays out of the session
     assert task.id is not None
     task_store.record_event(
         session=ctx.session,
@@ -170,7 +171,7 @@ def _filed_reply(
     text: Text,
     task: Task,
     dept: Department,
-    people_in_hand: tuple[Member, Member],
+    people_in_hand: tuple[people.Someone, people.Someone],
     rtype: RequestType | None,
     fields: tuple[tuple[str, str], ...],
 ) -> Reply:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import Row, Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from storage.db import read
@@ -17,6 +17,11 @@ _ZONE_COLUMNS = (col(Member.user_id), col(Member.department_id), col(Member.tz))
 
 def member(*, session: Session, user_id: str) -> Member | None:
     return session.get(Member, user_id)
+
+
+def member_brief(*, session: Session, user_id: str) -> Row[Any] | None:
+    """(user_id, name, department_id) of a stored person: a plain query built once, for reading only."""
+    return read(session, _BRIEF, {"user_id": user_id}).first()
 
 
 def members_named(*, session: Session, name: str) -> Sequence[Member]:
@@ -36,6 +41,9 @@ _NAMES = select(_MEMBERS.c.user_id, _MEMBERS.c.name).where(
 )
 _DEPT_NAMES = select(_DEPARTMENTS.c.id, _DEPARTMENTS.c.name).where(
     _DEPARTMENTS.c.id.in_(bindparam("ids", expanding=True))
+)
+_BRIEF = select(_MEMBERS.c.user_id, _MEMBERS.c.name, _MEMBERS.c.department_id).where(
+    _MEMBERS.c.user_id == bindparam("user_id")
 )
 _DAILY = select(_MEMBERS.c.user_id).where(
     _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)), _MEMBERS.c.notify_daily_at.is_not(None)

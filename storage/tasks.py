@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.db import read
 from storage.models import Task, TaskDependency, TaskEvent, TaskWatcher
+from storage.recheck_marks import recheck_instant
 
 _PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
 
@@ -147,6 +148,23 @@ def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
         select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.at), col(TaskEvent.id))
     )
     return session.exec(stmt).all()
+
+
+_TASKS = Task.__table__  # type: ignore[attr-defined]
+_INSERT_TASK = _TASKS.insert()
+_TASK_COLUMNS = [c.key for c in _TASKS.columns if c.key != "id"]
+
+
+def insert_task(*, session: Session, task: Task) -> int:
+    """Store a new task as one plain insert and give the (transient) object its id: the ORM's unit of
+    work would track an object the request only reads from here on. Like a flushed new task, it gets
+    a recheck mark (storage.recheck) unless one was set on purpose."""
+    if task.next_check_at is None:
+        task.next_check_at = recheck_instant()
+    session.flush()  # anything pending it refers to goes first, as a flush would order it
+    result = session.connection().execute(_INSERT_TASK, {k: getattr(task, k) for k in _TASK_COLUMNS})
+    task.id = int(result.inserted_primary_key[0])
+    return task.id
 
 
 _EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
