@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol, cast
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
@@ -107,13 +108,45 @@ class Someone(Protocol):
     def department_id(self) -> int | None: ...
 
 
+class SomeDept(Protocol):
+    """A department, for reading: a stored row (storage.people.DeptBrief) or a Department."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lead_id(self) -> str: ...
+    @property
+    def tz(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def work_start(self) -> str: ...
+    @property
+    def work_end(self) -> str: ...
+
+
+def people_and_departments(
+    session: Session, refs: Sequence[PersonRef]
+) -> list[tuple[Someone, SomeDept | None]]:
+    """`person` for each ref, with their department: stored people come from one plain query; anyone
+    else goes through `person` (created on first sight, or found by name)."""
+    stored = people_store.briefs(session=session, user_ids=[r.user_id for r in refs if r.user_id])
+    found: list[tuple[Someone, SomeDept | None]] = []
+    for ref in refs:
+        if ref.user_id and ref.user_id in stored:
+            found.append(stored[ref.user_id])
+            continue
+        row = person(session, ref)
+        dept = session.get(Department, row.department_id) if row.department_id is not None else None
+        found.append((row, dept))
+    return found
+
+
 def someone(session: Session, ref: PersonRef) -> Someone:
-    """`person`, answered by a plain query when they are stored (no ORM object built to be read once)."""
-    if ref.user_id:
-        row = people_store.member_brief(session=session, user_id=ref.user_id)
-        if row is not None:
-            return cast(Someone, row)
-    return person(session, ref)
+    """`person`, for reading only."""
+    return people_and_departments(session, [ref])[0][0]
 
 
 def person(session: Session, ref: PersonRef) -> Member:

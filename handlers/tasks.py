@@ -39,7 +39,7 @@ from handlers.lifecycle import (
     path_for,
 )
 from handlers.results import Reply, Text
-from handlers.views import people_in, task_view, task_views, view_of
+from handlers.views import people_in, task_card, task_view, task_views, view_of
 from storage import people as people_store
 from storage import tasks as task_store
 from storage.models import Department, RequestType, Task, TaskDependency, TaskWatcher
@@ -51,7 +51,7 @@ LIST_LIMIT = 40  # one page; a chat message holds only so many blocks (50)
 
 
 def get_task(ctx: Context, task_id: int) -> Task:
-    task = ctx.session.get(Task, task_id)
+    task = task_store.task(session=ctx.session, task_id=task_id)
     if task is None:
         raise NotFound("task_not_found", task_id=task_id)
     return task
@@ -86,8 +86,7 @@ def require_editor(ctx: Context, task: Task) -> None:
 
 
 def _reply(ctx: Context, key: str, task: Task | None = None, **params: object) -> Reply:
-    view = task_view(ctx.session, task, with_history=False) if task is not None else None
-    names = people_store.member_names(session=ctx.session, user_ids=people_in([view])) if view else {}
+    view, names = task_card(ctx.session, task) if task is not None else (None, {})
     return Reply(kind="message", text=Text(key, dict(params)), task=view, names=names)
 
 
@@ -100,21 +99,26 @@ def _name(ctx: Context, user_id: str) -> str:
 
 def file_task(ctx: Context, cmd: NewTask) -> Reply:
     check_title(cmd.title.strip())
-    # The named owner is looked up once (the request type's department is theirs when none is named).
-    named_owner = people.someone(ctx.session, cmd.owner) if cmd.owner is not None and not cmd.dept else None
+    # The speaker and a named owner, with their departments, in one lookup (the request type's
+    # department is the owner's when none is named).
+    named = cmd.owner is not None and not cmd.dept
+    refs = [_self_ref(ctx), cmd.owner] if named and cmd.owner is not None else [_self_ref(ctx)]
+    known = people.people_and_departments(ctx.session, refs)
+    speaker, speaker_dept = known[0]
+    named_owner, owner_dept = known[1] if named else (None, None)
     cmd, rtype = intake.with_request_type(ctx, cmd, owner=named_owner)  # its fields and rules
     triage: intake.Triage | None = None
-    speaker = people.someone(ctx.session, _self_ref(ctx))
-    dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
+    named_dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
+    dept: people.SomeDept | None = named_dept
     owner: people.Someone
     if cmd.owner is not None:
         owner = named_owner or people.someone(ctx.session, cmd.owner)
         if dept is None:
             if owner.department_id is None:
                 raise NotFound("owner_without_dept", name=owner.name)
-            dept = ctx.session.get(Department, owner.department_id)
-    elif dept is not None:
-        triage = intake.triage_owner(ctx, dept, rtype)
+            dept = owner_dept or ctx.session.get(Department, owner.department_id)
+    elif named_dept is not None:
+        triage = intake.triage_owner(ctx, named_dept, rtype)
         owner = triage.owner
     else:
         raise NotFound("owner_or_dept_missing")
@@ -161,7 +165,8 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     note = {"day": day_off, "dept": dept.name} if day_off else {}
     key = "filed_day_off" if day_off else "filed"
     params = {"task_id": task.id, "owner": owner.name, **note}
-    reply = _filed_reply(ctx, Text(key, params), task, dept, (speaker, owner), rtype, cmd.fields)
+    depts = (dept.name, speaker_dept.name if speaker_dept is not None else None)
+    reply = _filed_reply(ctx, Text(key, params), task, depts, (speaker, owner), rtype, cmd.fields)
     # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
     return reply if recipients.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
 
@@ -170,24 +175,18 @@ def _filed_reply(
     ctx: Context,
     text: Text,
     task: Task,
-    dept: Department,
+    depts: tuple[str, str | None],
     people_in_hand: tuple[people.Someone, people.Someone],
     rtype: RequestType | None,
     fields: tuple[tuple[str, str], ...],
 ) -> Reply:
-    """The reply to filing, from the objects in hand (the speaker and the owner): nothing just written
-    is read back."""
-    speaker = people_in_hand[0]
-    if speaker.department_id in (None, dept.id):
-        requesting = dept.name if speaker.department_id is not None else None
-    else:
-        other = ctx.session.get(Department, speaker.department_id)
-        requesting = other.name if other is not None else None
+    """The reply to filing, from what is in hand: the owning and requesting departments' names, the
+    speaker and the owner. Nothing just written is read back."""
     order = {s.name: i for i, s in enumerate(intake.specs_of(rtype))} if rtype is not None else {}
     view = view_of(
         task,
-        owning_dept=dept.name,
-        requesting_dept=requesting,
+        owning_dept=depts[0],
+        requesting_dept=depts[1],
         request_type=rtype.name if rtype is not None else None,
         fields=tuple(sorted(fields, key=lambda f: order.get(f[0], 99))) if rtype is not None else (),
         watchers=(),
@@ -390,7 +389,7 @@ def set_due(ctx: Context, cmd: SetDue) -> Reply:
     return _reply(ctx, "due_ok", task, task_id=task.id, due=due)
 
 
-def _day_off(ctx: Context, dept: Department | None, due: datetime | None) -> str | None:
+def _day_off(ctx: Context, dept: people.SomeDept | None, due: datetime | None) -> str | None:
     """The due day, when it falls on a day the owning department does not work: accepted, with a note."""
     if due is None or dept is None:
         return None

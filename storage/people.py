@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, bindparam, func
+from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from storage.db import read
@@ -19,9 +19,34 @@ def member(*, session: Session, user_id: str) -> Member | None:
     return session.get(Member, user_id)
 
 
-def member_brief(*, session: Session, user_id: str) -> Row[Any] | None:
-    """(user_id, name, department_id) of a stored person: a plain query built once, for reading only."""
-    return read(session, _BRIEF, {"user_id": user_id}).first()
+class PersonBrief(NamedTuple):
+    """A stored person, for reading only."""
+
+    user_id: str
+    name: str
+    department_id: int | None
+
+
+class DeptBrief(NamedTuple):
+    """A department, for reading only: what filing a task and its working calendar need."""
+
+    id: int
+    name: str
+    lead_id: str
+    tz: str | None
+    country: str | None
+    work_start: str
+    work_end: str
+
+
+def briefs(*, session: Session, user_ids: Iterable[str]) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
+    """Stored people and their departments, in one plain statement built once (filing a task asks it
+    for the speaker and the owner; no ORM objects are built to be read once)."""
+    found: dict[str, tuple[PersonBrief, DeptBrief | None]] = {}
+    for row in read(session, _BRIEFS, {"ids": list(set(user_ids))}):
+        dept = DeptBrief(*row[3:]) if row[3] is not None else None
+        found[row[0]] = (PersonBrief(*row[:3]), dept)
+    return found
 
 
 def members_named(*, session: Session, name: str) -> Sequence[Member]:
@@ -42,8 +67,15 @@ _NAMES = select(_MEMBERS.c.user_id, _MEMBERS.c.name).where(
 _DEPT_NAMES = select(_DEPARTMENTS.c.id, _DEPARTMENTS.c.name).where(
     _DEPARTMENTS.c.id.in_(bindparam("ids", expanding=True))
 )
-_BRIEF = select(_MEMBERS.c.user_id, _MEMBERS.c.name, _MEMBERS.c.department_id).where(
-    _MEMBERS.c.user_id == bindparam("user_id")
+_BRIEFS = (
+    select(
+        _MEMBERS.c.user_id,
+        _MEMBERS.c.name,
+        _MEMBERS.c.department_id,
+        *(_DEPARTMENTS.c[name] for name in DeptBrief._fields),
+    )
+    .select_from(_MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id))
+    .where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
 )
 _DAILY = select(_MEMBERS.c.user_id).where(
     _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)), _MEMBERS.c.notify_daily_at.is_not(None)

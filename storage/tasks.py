@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, bindparam, case, func, nulls_last, or_
+from sqlalchemy import ColumnElement, String, bindparam, case, cast, func, literal, nulls_last, or_, union_all
 from sqlmodel import Session, col, select
 
 from storage.db import read
-from storage.models import Task, TaskDependency, TaskEvent, TaskWatcher
+from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskField, TaskWatcher
 from storage.recheck_marks import recheck_instant
 
 _PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
@@ -148,6 +149,60 @@ def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
         select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.at), col(TaskEvent.id))
     )
     return session.exec(stmt).all()
+
+
+_BY_ID = select(Task).where(col(Task.id) == bindparam("id"))  # built once: every move, change, show
+
+
+def task(*, session: Session, task_id: int) -> Task | None:
+    """A task to read or change (the session's own object when it holds one)."""
+    return session.execute(_BY_ID, {"id": task_id}).scalars().first()
+
+
+_DEPTS = Department.__table__  # type: ignore[attr-defined]
+_MEMBERS = Member.__table__  # type: ignore[attr-defined]
+_FIELDS = TaskField.__table__  # type: ignore[attr-defined]
+# What one task's card needs besides the task, in one statement built once: its departments' names,
+# the names of the people on it, and its fields (kind, key, value, position).
+_CARD_DETAILS = union_all(
+    select(literal("d"), cast(_DEPTS.c.id, String), _DEPTS.c.name, literal(0)).where(
+        _DEPTS.c.id.in_(bindparam("dept_ids", expanding=True))
+    ),
+    select(literal("m"), _MEMBERS.c.user_id, _MEMBERS.c.name, literal(0)).where(
+        _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
+    ),
+    select(literal("f"), _FIELDS.c.name, _FIELDS.c.value, _FIELDS.c.position).where(
+        _FIELDS.c.task_id == bindparam("task_id")
+    ),
+)
+
+
+class CardDetails(NamedTuple):
+    depts: dict[int, str]
+    names: dict[str, str]
+    fields: list[tuple[str, str]]
+
+
+def card_details(
+    *, session: Session, task_id: int, dept_ids: Iterable[int | None], user_ids: Iterable[str | None]
+) -> CardDetails:
+    """Department names, people's names and the fields of one task, in one round trip."""
+    params = {
+        "task_id": task_id,
+        "dept_ids": list({i for i in dept_ids if i is not None}),
+        "user_ids": list({u for u in user_ids if u}),
+    }
+    details = CardDetails({}, {}, [])
+    fields: list[tuple[int, str, str]] = []
+    for kind, key, value, position in read(session, _CARD_DETAILS, params):
+        if kind == "d":
+            details.depts[int(key)] = value
+        elif kind == "m":
+            details.names[key] = value
+        else:
+            fields.append((position, key, value))
+    details.fields.extend((k, v) for _, k, v in sorted(fields, key=lambda f: f[0]))
+    return details
 
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
