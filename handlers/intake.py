@@ -1,6 +1,6 @@
 """Request types (a department's catalogue) and triage: what filing a task of a type means (SPEC §8).
 
-`tasks.file_task` calls `with_request_type` before it resolves the owner, `triage_owner` when no owner
+`filing.file_task` calls `with_request_type` before it resolves the owner, `triage_owner` when no owner
 was named, and `after_filing` once the task has its id.
 """
 
