@@ -37,6 +37,7 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
         status = t(ctx.actor.locale, f"status_{task.status}")
         raise NotAllowed("bad_transition", task_id=task.id, status=status, move=verb)
     assert task.id is not None
+    changes: dict[str, object] = {}
     for i, (step, before, after) in enumerate(steps):
         last = i == len(steps) - 1
         task_store.record_event(
@@ -49,9 +50,10 @@ def move_task(ctx: Context, cmd: Move) -> Reply:
             to_value=after.value,
             note=cmd.note if last else None,
         )
-        _stamp(task, step, ctx.now)
-        task.status = after.value
-    task.updated_at = ctx.now
+        changes |= _stamps(step, ctx.now)
+        changes["status"] = after.value
+    changes["updated_at"] = ctx.now
+    task_store.update_task(session=ctx.session, task=task, changes=changes)  # one plain UPDATE
     _tell_about_move(ctx, task, cmd)
     if cmd.move == "verify":
         ratings.after_verify(ctx, task, cmd.rating, cmd.note)
@@ -84,15 +86,17 @@ def viewer_moves(session: Session, task: Task, *, user_id: str, is_admin: bool) 
     return moves_for(task.status, owner=owner, requester=requester, lead=lead)
 
 
-def _stamp(task: Task, step: str, now: datetime) -> None:
+def _stamps(step: str, now: datetime) -> dict[str, object]:
+    """The instants a step records on the task."""
     if step == "ack":
-        task.acknowledged_at = now
-    elif step == "done":
-        task.done_at = now
-    elif step in ("verify", "cancel"):
-        task.closed_at = now
-    elif step == "reopen":
-        task.done_at = None
+        return {"acknowledged_at": now}
+    if step == "done":
+        return {"done_at": now}
+    if step in ("verify", "cancel"):
+        return {"closed_at": now}
+    if step == "reopen":
+        return {"done_at": None}
+    return {}
 
 
 def _tell_about_move(ctx: Context, task: Task, cmd: Move) -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, String, bindparam, case, cast, func, literal, nulls_last, or_, union_all
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.db import read
@@ -222,7 +223,21 @@ def insert_task(*, session: Session, task: Task) -> int:
     return task.id
 
 
+_UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
+
+
+def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> None:
+    """Change a task with one plain UPDATE and show the object the stored values, leaving nothing for
+    the ORM to flush (a flush of one changed task costs several times the statement). Like any change
+    to a task, it asks for a new look by the sweep (storage.recheck)."""
+    values = {"next_check_at": recheck_instant(), **changes}
+    session.connection().execute(_UPDATE_TASK, {**values, "task_pk": task.id})
+    for key, value in values.items():
+        set_committed_value(task, key, value)
+
+
 _EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT = _EVENTS.insert()  # built once: its compiled form is cached
 
 
 def record_event(
@@ -239,7 +254,7 @@ def record_event(
     # A plain insert, sent at once: nothing reads an event back in the transaction that writes it, so the
     # ORM's unit of work (identity map, flush bookkeeping) would be cost without use.
     session.connection().execute(
-        _EVENTS.insert(),
+        _INSERT_EVENT,
         {
             "task_id": task_id,
             "actor_id": actor_id,
