@@ -46,7 +46,7 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     assert dept is not None and dept.id is not None
     due = parse_when(cmd.due, now=ctx.now, tz=ctx.actor.tz) if cmd.due else None
 
-    task = Task(
+    values = dict(
         title=cmd.title,
         details=cmd.details,
         priority=(cmd.priority or "normal"),
@@ -65,9 +65,9 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
         updated_at=ctx.now,
         assigned_at=ctx.now,
         private=ctx.channel_private,
+        **intake.type_values(rtype),
     )
-    intake.of_type(task, rtype)
-    task_store.insert_task(session=ctx.session, task=task)  # the object stays out of the session
+    task = task_store.insert_task(session=ctx.session, values=values)  # not an object in the session
     assert task.id is not None
     task_store.record_event(
         session=ctx.session,
@@ -87,7 +87,10 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     key = "filed_day_off" if day_off else "filed"
     params = {"task_id": task.id, "owner": owner.name, **note}
     depts = (dept.name, speaker_dept.name if speaker_dept is not None else None)
-    reply = _filed_reply(ctx, Text(key, params), task, depts, (speaker, owner), rtype, cmd.fields)
+    in_hand = {m.user_id: m.name for m in (speaker, owner)}
+    if isinstance(dept, people_store.DeptBrief) and dept.lead_name is not None:
+        in_hand.setdefault(dept.lead_id, dept.lead_name)
+    reply = _filed_reply(ctx, Text(key, params), task, depts, in_hand, rtype, cmd.fields)
     # Where no public card is posted (a DM with the bot), the speaker's reply carries the card.
     return reply if recipients.has_public_card(task) else Reply(**{**reply.__dict__, "kind": "task"})
 
@@ -97,12 +100,12 @@ def _filed_reply(
     text: Text,
     task: Task,
     depts: tuple[str, str | None],
-    people_in_hand: tuple[people.Someone, people.Someone],
+    names_in_hand: dict[str, str],
     rtype: RequestType | None,
     fields: tuple[tuple[str, str], ...],
 ) -> Reply:
     """The reply to filing, from what is in hand: the owning and requesting departments' names, the
-    speaker and the owner. Nothing just written is read back."""
+    names of the speaker, the owner and (mostly) the lead. Nothing just written is read back."""
     order = {s.name: i for i, s in enumerate(intake.specs_of(rtype))} if rtype is not None else {}
     view = view_of(
         task,
@@ -112,7 +115,7 @@ def _filed_reply(
         fields=tuple(sorted(fields, key=lambda f: order.get(f[0], 99))) if rtype is not None else (),
         watchers=(),
     )
-    names = {m.user_id: m.name for m in people_in_hand}
+    names = dict(names_in_hand)
     missing = [u for u in people_in([view]) if u and u not in names]
     if missing:
         names |= people_store.member_names(session=ctx.session, user_ids=missing)

@@ -197,11 +197,9 @@ def _rotate(ctx: Context, dept: Department, key: str, candidates: list[str]) -> 
     return ctx.session.get(Member, eligible[(turn - 1) % len(eligible)])
 
 
-def of_type(task: Task, rtype: RequestType | None) -> None:
+def type_values(rtype: RequestType | None) -> dict[str, int | None]:
     """A task filed as a type carries it, and the type's response promise."""
-    if rtype is not None:
-        task.request_type_id = rtype.id
-        task.sla_hours = rtype.sla_hours
+    return {"request_type_id": rtype.id, "sla_hours": rtype.sla_hours} if rtype is not None else {}
 
 
 def after_filing(
@@ -212,7 +210,7 @@ def after_filing(
     triage: Triage | None,
 ) -> None:
     """A filed task's fields; and, when triage chose its owner, the rule in its history. (Its type and
-    promise are set before it is stored: `of_type`.)"""
+    promise are set when it is stored: `type_values`.)"""
     assert task.id is not None
     if rtype is not None:
         order = {s.name: i for i, s in enumerate(specs_of(rtype))}

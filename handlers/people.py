@@ -138,9 +138,9 @@ def people_and_departments(
         if ref.user_id and ref.user_id in stored:
             found.append(stored[ref.user_id])
             continue
-        row = person(session, ref)
-        dept = session.get(Department, row.department_id) if row.department_id is not None else None
-        found.append((row, dept))
+        row = person(session, ref)  # found by name, or created on first sight
+        brief = people_store.briefs(session=session, user_ids=[row.user_id]).get(row.user_id)
+        found.append((row, brief[1] if brief is not None else None))
     return found
 
 

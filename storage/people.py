@@ -37,6 +37,7 @@ class DeptBrief(NamedTuple):
     country: str | None
     work_start: str
     work_end: str
+    lead_name: str | None  # the lead's stored name: a filed task's reply names its accountable lead
 
 
 def briefs(*, session: Session, user_ids: Iterable[str]) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
@@ -67,14 +68,20 @@ _NAMES = select(_MEMBERS.c.user_id, _MEMBERS.c.name).where(
 _DEPT_NAMES = select(_DEPARTMENTS.c.id, _DEPARTMENTS.c.name).where(
     _DEPARTMENTS.c.id.in_(bindparam("ids", expanding=True))
 )
+_LEADS = _MEMBERS.alias("lead")
 _BRIEFS = (
     select(
         _MEMBERS.c.user_id,
         _MEMBERS.c.name,
         _MEMBERS.c.department_id,
-        *(_DEPARTMENTS.c[name] for name in DeptBrief._fields),
+        *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-1]),
+        _LEADS.c.name,
     )
-    .select_from(_MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id))
+    .select_from(
+        _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
+            _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id
+        )
+    )
     .where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
 )
 _DAILY = select(_MEMBERS.c.user_id).where(

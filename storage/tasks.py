@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
@@ -208,19 +208,38 @@ def card_details(
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
 _INSERT_TASK = _TASKS.insert()
-_TASK_COLUMNS = [c.key for c in _TASKS.columns if c.key != "id"]
+# What a new task holds where the caller says nothing: the columns' own defaults.
+_TASK_DEFAULTS = {
+    c.key: c.default.arg if c.default is not None and c.default.is_scalar else None
+    for c in _TASKS.columns
+    if c.key != "id"
+}
 
 
-def insert_task(*, session: Session, task: Task) -> int:
-    """Store a new task as one plain insert and give the (transient) object its id: the ORM's unit of
-    work would track an object the request only reads from here on. Like a flushed new task, it gets
-    a recheck mark (storage.recheck) unless one was set on purpose."""
-    if task.next_check_at is None:
-        task.next_check_at = recheck_instant()
+def insert_task(*, session: Session, values: Mapping[str, object]) -> Task:
+    """Store a new task as one plain insert and return it as an object outside the session: the request
+    only reads it from here on, so the ORM's unit of work (and the model's constructor) would be cost
+    without use. Like a flushed new task, it gets a recheck mark (storage.recheck) unless given one."""
+    row = {**_TASK_DEFAULTS, **values}
+    if row["next_check_at"] is None:
+        row["next_check_at"] = recheck_instant()
     session.flush()  # anything pending it refers to goes first, as a flush would order it
-    result = session.connection().execute(_INSERT_TASK, {k: getattr(task, k) for k in _TASK_COLUMNS})
-    task.id = int(result.inserted_primary_key[0])
-    return task.id
+    result = session.connection().execute(_INSERT_TASK, row)
+    row["id"] = int(result.inserted_primary_key[0])
+    return _loaded(row)
+
+
+def _loaded(row: dict[str, object]) -> Task:
+    """A Task holding `row`, built as the ORM builds one it loads (no constructor, no validation)."""
+    task: Task = _TASK_MANAGER.new_instance()
+    task.__dict__.update(row)
+    object.__setattr__(task, "__pydantic_fields_set__", set(row))
+    object.__setattr__(task, "__pydantic_extra__", None)
+    object.__setattr__(task, "__pydantic_private__", None)
+    return task
+
+
+_TASK_MANAGER = Task.__mapper__.class_manager  # type: ignore[attr-defined]
 
 
 _UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
