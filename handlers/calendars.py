@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select
 from sqlmodel import Session
 
-from handlers.people import zone
+from handlers.people import SomeDept, zone
 from handlers.worktime import WorkCalendar
 from storage import people as people_store
 from storage.models import Department
@@ -22,7 +22,7 @@ def _clock(value: str, fallback: time) -> time:
         return fallback
 
 
-def department_calendar(dept: Department | None, default_tz: str) -> WorkCalendar:
+def department_calendar(dept: SomeDept | None, default_tz: str) -> WorkCalendar:
     """A department's zone, public holidays and working hours."""
     if dept is None:
         return WorkCalendar(zone(None, default_tz))

@@ -9,8 +9,8 @@ from statistics import median
 from sqlmodel import Session, col
 
 from handlers.lifecycle import ACTIVE, Status
+from handlers.moves import viewer_moves
 from handlers.results import TaskView
-from handlers.tasks import viewer_moves
 from handlers.views import people_in, task_views
 from storage import people as people_store
 from storage import tasks as task_store

@@ -1,6 +1,6 @@
 """Request types (a department's catalogue) and triage: what filing a task of a type means (SPEC §8).
 
-`tasks.file_task` calls `with_request_type` before it resolves the owner, `triage_owner` when no owner
+`filing.file_task` calls `with_request_type` before it resolves the owner, `triage_owner` when no owner
 was named, and `after_filing` once the task has its id.
 """
 
@@ -121,12 +121,14 @@ def describe(rtype: RequestType, dept: str, names: dict[str, str]) -> str:
 # ---- filing a task of a type -----------------------------------------------------------------
 
 
-def with_request_type(ctx: Context, cmd: NewTask) -> tuple[NewTask, RequestType | None]:
+def with_request_type(
+    ctx: Context, cmd: NewTask, *, owner: people.Someone | None = None
+) -> tuple[NewTask, RequestType | None]:
     """The command as filed: when the title's first word is a type of the target department, that word
     leaves the title, the fields are checked and the type's priority applies. Otherwise any `name: value`
-    words were part of the title."""
+    words were part of the title. `owner`: the named owner, when the caller has already looked them up."""
     first, _, rest = cmd.title.partition(" ")
-    rtype = _type_named(ctx, cmd, first.lower())
+    rtype = _type_named(ctx, cmd, first.lower(), owner)
     if rtype is None:
         if cmd.fields:
             return replace(cmd, title=cmd.typed_title, fields=()), None
@@ -153,14 +155,14 @@ def with_request_type(ctx: Context, cmd: NewTask) -> tuple[NewTask, RequestType 
     return replace(cmd, **changes), rtype  # type: ignore[arg-type]
 
 
-def _type_named(ctx: Context, cmd: NewTask, word: str) -> RequestType | None:
+def _type_named(ctx: Context, cmd: NewTask, word: str, owner: people.Someone | None) -> RequestType | None:
     if not word:
         return None
     dept_id: int | None = None
     if cmd.dept is not None:
         dept_id = people.department(ctx.session, cmd.dept).id
     elif cmd.owner is not None:
-        dept_id = people.person(ctx.session, cmd.owner).department_id
+        dept_id = (owner or people.person(ctx.session, cmd.owner)).department_id
     else:
         found = intake_store.types_named(session=ctx.session, name=word)
         return found[0] if len(found) == 1 else None
@@ -200,6 +202,11 @@ def _rotate(ctx: Context, dept: Department, key: str, candidates: list[str]) -> 
     return ctx.session.get(Member, eligible[(turn - 1) % len(eligible)])
 
 
+def type_values(rtype: RequestType | None) -> dict[str, int | None]:
+    """A task filed as a type carries it, and the type's response promise."""
+    return {"request_type_id": rtype.id, "sla_hours": rtype.sla_hours} if rtype is not None else {}
+
+
 def after_filing(
     ctx: Context,
     task: Task,
@@ -207,11 +214,10 @@ def after_filing(
     fields: tuple[tuple[str, str], ...],
     triage: Triage | None,
 ) -> None:
-    """A filed task's type, fields and promise; and, when triage chose its owner, the rule in its history."""
+    """A filed task's fields; and, when triage chose its owner, the rule in its history. (Its type and
+    promise are set when it is stored: `type_values`.)"""
     assert task.id is not None
     if rtype is not None:
-        task.request_type_id = rtype.id
-        task.sla_hours = rtype.sla_hours
         order = {s.name: i for i, s in enumerate(specs_of(rtype))}
         for name, value in fields:
             ctx.session.add(TaskField(task_id=task.id, name=name, value=value, position=order.get(name, 99)))

@@ -4,9 +4,11 @@ a private note to one person, a fresh home tab, a pressed message brought up to 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from handlers.clock import Clock
 from handlers.results import Text
@@ -33,26 +35,36 @@ def request_home(
     engine: Engine, *, user_id: str, clock: Clock, offsets: dict[str, int] | None = None
 ) -> None:
     with unit_of_work(engine) as session:
-        outbox.enqueue(
-            session=session, kind="home", recipient=user_id, now=clock(), data={"offsets": offsets or {}}
-        )
+        request_home_in(session, user_id=user_id, now=clock(), offsets=offsets)
+
+
+def request_home_in(
+    session: Session, *, user_id: str, now: datetime, offsets: dict[str, int] | None = None
+) -> None:
+    """The same, in the caller's transaction."""
+    outbox.enqueue(session=session, kind="home", recipient=user_id, now=now, data={"offsets": offsets or {}})
 
 
 def refresh_sent(engine: Engine, *, channel: str, ts: str, clock: Clock) -> bool:
     """Re-render the direct message sent at (channel, ts) with its task's current state."""
     with unit_of_work(engine) as session:
-        original = outbox.sent_at(session=session, channel=channel, ts=ts)
-        if original is None or original.kind != "dm":
-            return False
-        outbox.enqueue(
-            session=session,
-            kind="refresh",
-            recipient=original.recipient,
-            now=clock(),
-            task_id=original.task_id,
-            data={"outbox_id": original.id},
-        )
-        return True
+        return refresh_sent_in(session, channel=channel, ts=ts, now=clock())
+
+
+def refresh_sent_in(session: Session, *, channel: str, ts: str, now: datetime) -> bool:
+    """The same, in the caller's transaction (a press: the command's own)."""
+    original = outbox.sent_at(session=session, channel=channel, ts=ts)
+    if original is None or original.kind != "dm":
+        return False
+    outbox.enqueue(
+        session=session,
+        kind="refresh",
+        recipient=original.recipient,
+        now=now,
+        task_id=original.task_id,
+        data={"outbox_id": original.id},
+    )
+    return True
 
 
 def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[str, str | None] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import tasks
+from handlers import filing, task_talk
 from handlers.commands import Comment, DeptRef, FileMessage, ThreadReply
 from handlers.context import Context
 from handlers.results import Reply
@@ -29,7 +29,7 @@ def file_message(ctx: Context, cmd: FileMessage) -> Reply:
         dept = people_store.department_for_intake(session=ctx.session, channel_id=ctx.channel_id or "")
         if dept is None:
             return QUIET
-        # No owner named: the department's own rule for unowned work picks one (tasks.file_task).
+        # No owner named: the department's own rule for unowned work picks one (filing.file_task).
         command = replace(command, owner=None, dept=DeptRef(name=dept.name))
     # The same key for every route: a mention posted in an intake channel is one task, not two. A refusal
     # rolls this back with everything else, so a corrected message can still be filed.
@@ -37,7 +37,7 @@ def file_message(ctx: Context, cmd: FileMessage) -> Reply:
         session=ctx.session, key=f"message:{ctx.channel_id}:{cmd.message_id}", now=ctx.now
     ):
         return QUIET
-    return tasks.file_task(ctx, command)
+    return filing.file_task(ctx, command)
 
 
 def thread_reply(ctx: Context, cmd: ThreadReply) -> Reply:
@@ -52,5 +52,5 @@ def thread_reply(ctx: Context, cmd: ThreadReply) -> Reply:
         return QUIET
     for task in mine:
         assert task.id is not None
-        tasks.comment(ctx, Comment(task_id=task.id, text=cmd.text.strip()))
+        task_talk.comment(ctx, Comment(task_id=task.id, text=cmd.text.strip()))
     return Reply(kind="none")

@@ -37,6 +37,7 @@ from handlers.gathered_messages import Composed, Gathering
 from handlers.home import build_home
 from handlers.i18n import t
 from handlers.lifecycle import ACTIVE, moves_for
+from handlers.moves import viewer_moves
 from handlers.outgoing import (
     Body,
     Card,
@@ -64,7 +65,6 @@ from handlers.results import TaskView, Text
 from handlers.standups import closing_time
 from handlers.standups import summary as standup_summary
 from handlers.stats import dept_stats
-from handlers.tasks import viewer_moves
 from handlers.views import people_in, task_view
 from storage import outbox
 from storage import people as people_store

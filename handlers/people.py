@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
@@ -93,6 +95,58 @@ def reader_locale(member: Member | None) -> str:
     if member is None:
         return "en"
     return member.locale_override or locale_of(member.locale)
+
+
+class Someone(Protocol):
+    """A person as a command names them, for reading: a stored row or a Member."""
+
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def department_id(self) -> int | None: ...
+
+
+class SomeDept(Protocol):
+    """A department, for reading: a stored row (storage.people.DeptBrief) or a Department."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lead_id(self) -> str: ...
+    @property
+    def tz(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def work_start(self) -> str: ...
+    @property
+    def work_end(self) -> str: ...
+
+
+def people_and_departments(
+    session: Session, refs: Sequence[PersonRef]
+) -> list[tuple[Someone, SomeDept | None]]:
+    """`person` for each ref, with their department: stored people come from one plain query; anyone
+    else goes through `person` (created on first sight, or found by name)."""
+    stored = people_store.briefs(session=session, user_ids=[r.user_id for r in refs if r.user_id])
+    found: list[tuple[Someone, SomeDept | None]] = []
+    for ref in refs:
+        if ref.user_id and ref.user_id in stored:
+            found.append(stored[ref.user_id])
+            continue
+        row = person(session, ref)  # found by name, or created on first sight
+        brief = people_store.briefs(session=session, user_ids=[row.user_id]).get(row.user_id)
+        found.append((row, brief[1] if brief is not None else None))
+    return found
+
+
+def someone(session: Session, ref: PersonRef) -> Someone:
+    """`person`, for reading only."""
+    return people_and_departments(session, [ref])[0][0]
 
 
 def person(session: Session, ref: PersonRef) -> Member:

@@ -39,7 +39,7 @@ def after_verify(ctx: Context, task: Task, rating: int | None, note: str) -> Non
 
 
 def rate(ctx: Context, cmd: Rate) -> Reply:
-    from handlers.tasks import get_task
+    from handlers.task_access import get_task
 
     task = get_task(ctx, cmd.task_id)
     if ctx.actor.user_id != task.requester_id:

@@ -31,7 +31,7 @@ def tell(
         return
     daily = people_store.daily_readers(session=ctx.session, user_ids=people) if fyi else set()
     for user_id in people:
-        row = outbox.enqueue(
+        outbox.enqueue(
             session=ctx.session,
             kind="dm",
             recipient=user_id,
@@ -41,9 +41,8 @@ def tell(
             actor_id=ctx.actor.user_id,
             note=note or None,
             data=data,
+            status=outbox.DAILY if user_id in daily else outbox.PENDING,  # DAILY: waits for their summary
         )
-        if user_id in daily:
-            row.status = outbox.DAILY  # waits for their daily summary (handlers.reminders)
 
 
 def tell_user(ctx: Context, user_id: str, event: str, data: dict[str, Any]) -> None:

@@ -75,7 +75,7 @@ def _calendar(session: Session, user_id: str, default_tz: str) -> WorkCalendar:
 
 
 def repeat_set(ctx: Context, cmd: RepeatSet) -> Reply:
-    from handlers.tasks import get_task, is_lead
+    from handlers.task_access import get_task, is_lead
 
     task = get_task(ctx, cmd.task_id)
     if ctx.actor.user_id != task.requester_id and not is_lead(ctx, task):
@@ -117,7 +117,7 @@ def repeat_list(ctx: Context, _cmd: RepeatList) -> Reply:
 
 
 def repeat_stop(ctx: Context, cmd: RepeatStop) -> Reply:
-    from handlers.tasks import get_task, is_lead
+    from handlers.task_access import get_task, is_lead
 
     task = get_task(ctx, cmd.task_id)
     sched = intake_store.repeat_for_task(session=ctx.session, task_id=cmd.task_id)
@@ -167,7 +167,7 @@ def file_due(session: Session, *, now: datetime, default_tz: str) -> list[int]:
 def _copy(
     session: Session, original: Task, sched: RepeatSchedule, key: str, *, now: datetime, default_tz: str
 ) -> int:
-    from handlers.tasks import file_task
+    from handlers.filing import file_task
 
     assert original.id is not None
     member = session.get(Member, original.requester_id)

@@ -83,8 +83,11 @@ def run_command(
     here: Here,
     config: Config,
     clock: Clock,
+    then: Callable[[Context], None] | None = None,
 ) -> Outcome:
-    """Handle a typed command (typed, pressed or submitted) in one transaction; a refusal changes nothing."""
+    """Handle a typed command (typed, pressed or submitted) in one transaction; a refusal changes nothing.
+    `then`: what the adapter does after a handled command in the same transaction (e.g. bring the
+    pressed message up to date), so a press costs one transaction, not two."""
     try:
         with unit_of_work(engine) as session:
             ctx = Context(
@@ -96,6 +99,8 @@ def run_command(
                 conversation=here.conversation,
             )
             reply = handle(ctx, command)
+            if then is not None:
+                then(ctx)
         return Outcome(reply=reply, actor=actor, ok=True)
     except BatonError as refusal:
         return refused(refusal, actor)
@@ -139,9 +144,22 @@ class Runner:
         with unit_of_work(self.engine) as session:
             return reader_locale(people_store.member(session=session, user_id=user_id))
 
-    def run(self, actor: Actor, command: TaskCommand | StandupCommand, here: Here = NOWHERE) -> Outcome:
+    def run(
+        self,
+        actor: Actor,
+        command: TaskCommand | StandupCommand,
+        here: Here = NOWHERE,
+        *,
+        then: Callable[[Context], None] | None = None,
+    ) -> Outcome:
         outcome = run_command(
-            self.engine, command=command, actor=actor, here=here, config=self.config, clock=self.clock
+            self.engine,
+            command=command,
+            actor=actor,
+            here=here,
+            config=self.config,
+            clock=self.clock,
+            then=then,
         )
         if self.people is not None and isinstance(command, SetLanguage):
             self.people.forget(actor.user_id)  # the next answer is in the language just chosen

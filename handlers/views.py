@@ -38,29 +38,75 @@ def task_views(
                 "watchers": tuple(task_store.watchers(session=session, task_id=task.id)),
             }
         views.append(
-            TaskView(
-                id=task.id,
-                title=task.title,
-                details=task.details,
-                status=task.status,
-                priority=task.priority,
-                owner_id=task.owner_id,
-                requester_id=task.requester_id,
-                accountable_id=task.accountable_id,
+            view_of(
+                task,
                 owning_dept=depts.get(task.owning_department_id or -1),
                 requesting_dept=depts.get(task.requesting_department_id or -1),
-                due_at=task.due_at,
-                created_at=task.created_at,
-                source_link=task.source_link,
-                history=history,
                 request_type=types.get(task.request_type_id or -1),
                 fields=tuple(fields.get(task.id, ())),
-                rating=task.rating,
-                rating_note=task.rating_note,
+                history=history,
                 **extras,
             )
         )
     return tuple(views)
+
+
+def view_of(
+    task: Task,
+    *,
+    owning_dept: str | None,
+    requesting_dept: str | None,
+    request_type: str | None = None,
+    fields: tuple[tuple[str, str], ...] = (),
+    history: tuple[EventView, ...] = (),
+    waits_for: tuple[int, ...] = (),
+    watchers: tuple[str, ...] = (),
+) -> TaskView:
+    """A task as people see it, from what the caller already holds (no reading back what it just wrote)."""
+    assert task.id is not None
+    return TaskView(
+        id=task.id,
+        title=task.title,
+        details=task.details,
+        status=task.status,
+        priority=task.priority,
+        owner_id=task.owner_id,
+        requester_id=task.requester_id,
+        accountable_id=task.accountable_id,
+        owning_dept=owning_dept,
+        requesting_dept=requesting_dept,
+        due_at=task.due_at,
+        created_at=task.created_at,
+        source_link=task.source_link,
+        history=history,
+        request_type=request_type,
+        fields=fields,
+        rating=task.rating,
+        rating_note=task.rating_note,
+        waits_for=waits_for,
+        watchers=watchers,
+    )
+
+
+def task_card(session: Session, task: Task) -> tuple[TaskView, dict[str, str]]:
+    """A task as its card shows it (no history), and the names of the people on it: one round trip
+    (storage.tasks.card_details), the request type's name a second only when it has one."""
+    assert task.id is not None
+    details = task_store.card_details(
+        session=session,
+        task_id=task.id,
+        dept_ids=[task.owning_department_id, task.requesting_department_id],
+        user_ids=[task.owner_id, task.requester_id, task.accountable_id],
+    )
+    types = intake_store.type_names(session=session, ids=[task.request_type_id])
+    view = view_of(
+        task,
+        owning_dept=details.depts.get(task.owning_department_id or -1),
+        requesting_dept=details.depts.get(task.requesting_department_id or -1),
+        request_type=types.get(task.request_type_id or -1),
+        fields=tuple(details.fields),
+    )
+    return view, details.names
 
 
 def task_view(session: Session, task: Task, *, with_history: bool = True) -> TaskView:

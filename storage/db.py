@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Executable, event, text
+from sqlalchemy.engine import CursorResult, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
@@ -137,6 +137,15 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def read(session: Session, stmt: Executable, params: dict[str, Any] | None = None) -> CursorResult[Any]:
+    """A plain (Core) query in the session's transaction, for the request path's small lookups: a
+    statement built once at import, its compiled form cached, rows as tuples, no ORM bookkeeping.
+    What the transaction has changed is flushed first, as the ORM's autoflush would."""
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(stmt, params or {})
 
 
 def database_answers(engine: Engine) -> bool:

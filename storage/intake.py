@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
+from storage.db import read
 from storage.inserts import insert_ignoring_duplicates
 from storage.models import (
     Member,
@@ -19,10 +20,22 @@ from storage.models import (
     TriageTurn,
 )
 
+_TYPES = RequestType.__table__  # type: ignore[attr-defined]
+_FIELDS = TaskField.__table__  # type: ignore[attr-defined]
+# Built once (storage.db.read): filing a task asks whether its first word is a type, nearly always not.
+_TYPE_ID = select(_TYPES.c.id).where(
+    _TYPES.c.department_id == bindparam("dept"), _TYPES.c.name == bindparam("name")
+)
+_TASK_FIELDS = (
+    select(_FIELDS.c.task_id, _FIELDS.c.name, _FIELDS.c.value)
+    .where(_FIELDS.c.task_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_FIELDS.c.position)
+)
+
 
 def request_type(*, session: Session, department_id: int, name: str) -> RequestType | None:
-    stmt = select(RequestType).where(RequestType.department_id == department_id, RequestType.name == name)
-    return session.exec(stmt).first()
+    found = read(session, _TYPE_ID, {"dept": department_id, "name": name}).first()
+    return session.get(RequestType, found[0]) if found is not None else None
 
 
 def request_types(*, session: Session, department_id: int | None = None) -> Sequence[RequestType]:
@@ -49,9 +62,8 @@ def task_fields(*, session: Session, task_ids: Iterable[int]) -> dict[int, list[
     out: dict[int, list[tuple[str, str]]] = {}
     if not wanted:
         return out
-    stmt = select(TaskField).where(col(TaskField.task_id).in_(wanted)).order_by(col(TaskField.position))
-    for row in session.exec(stmt).all():
-        out.setdefault(row.task_id, []).append((row.name, row.value))
+    for task_id, name, value in read(session, _TASK_FIELDS, {"ids": wanted}):
+        out.setdefault(task_id, []).append((name, value))
     return out
 
 

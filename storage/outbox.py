@@ -7,10 +7,11 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import Row, bindparam, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage.db import read
 from storage.inserts import insert_ignoring_duplicates
 from storage.models import OutboxMessage, TaskMessage
 
@@ -19,6 +20,10 @@ HELD = "held"  # a reminder that goes out in its recipient's next roundup (handl
 DAILY = "daily"  # news a person takes in one daily summary (`/task notify daily`), not as it happens
 GATHERED = "gathered"  # a held reminder that went out inside a roundup (its data lists them)
 HOME = "home"
+
+
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_INSERT = _OUTBOX.insert()  # one statement object: its compiled form is cached once
 
 
 def enqueue(
@@ -33,21 +38,31 @@ def enqueue(
     note: str | None = None,
     data: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
-) -> OutboxMessage:
-    row = OutboxMessage(
-        kind=kind,
-        recipient=recipient,
-        task_id=task_id,
-        event=event,
-        actor_id=actor_id,
-        note=note,
-        data=json.dumps(data or {}, ensure_ascii=False),
-        dedupe_key=dedupe_key,
-        created_at=now,
-        next_attempt_at=now,
+    status: str = PENDING,
+) -> None:
+    # A plain insert, sent at once: the rows are read back only by delivery, after the commit, so the
+    # ORM's unit of work (objects, identity map, flush bookkeeping) would be cost without use.
+    session.connection().execute(
+        _INSERT,
+        {
+            "kind": kind,
+            "recipient": recipient,
+            "task_id": task_id,
+            "event": event,
+            "actor_id": actor_id,
+            "note": note,
+            "data": json.dumps(data, ensure_ascii=False) if data else "{}",
+            "status": status,
+            "attempts": 0,
+            "last_error": None,
+            "dedupe_key": dedupe_key,
+            "created_at": now,
+            "next_attempt_at": now,
+            "sent_at": None,
+            "sent_channel": None,
+            "sent_ts": None,
+        },
     )
-    session.add(row)
-    return row
 
 
 def enqueue_once(
@@ -120,10 +135,15 @@ def due_messages(
     return session.exec(stmt).all()
 
 
-def sent_at(*, session: Session, channel: str, ts: str) -> OutboxMessage | None:
-    """The row whose message landed at (channel, ts), if Baton sent it."""
-    stmt = select(OutboxMessage).where(OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts)
-    return session.exec(stmt).first()
+_SENT_AT = select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.recipient, _OUTBOX.c.task_id).where(
+    _OUTBOX.c.sent_channel == bindparam("channel"), _OUTBOX.c.sent_ts == bindparam("ts")
+)
+
+
+def sent_at(*, session: Session, channel: str, ts: str) -> Row[Any] | None:
+    """The row (id, kind, recipient, task id) whose message landed at (channel, ts), if Baton sent it:
+    asked on every button press, so a plain query built once (storage.db.read)."""
+    return read(session, _SENT_AT, {"channel": channel, "ts": ts}).first()
 
 
 def newer_pending(*, session: Session, row: OutboxMessage) -> bool:

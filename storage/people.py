@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
+from storage.db import read
 from storage.models import Department, Member
 
 PEOPLE_PER_STATEMENT = 10_000  # under SQLite's limit on bound parameters
@@ -16,6 +17,37 @@ _ZONE_COLUMNS = (col(Member.user_id), col(Member.department_id), col(Member.tz))
 
 def member(*, session: Session, user_id: str) -> Member | None:
     return session.get(Member, user_id)
+
+
+class PersonBrief(NamedTuple):
+    """A stored person, for reading only."""
+
+    user_id: str
+    name: str
+    department_id: int | None
+
+
+class DeptBrief(NamedTuple):
+    """A department, for reading only: what filing a task and its working calendar need."""
+
+    id: int
+    name: str
+    lead_id: str
+    tz: str | None
+    country: str | None
+    work_start: str
+    work_end: str
+    lead_name: str | None  # the lead's stored name: a filed task's reply names its accountable lead
+
+
+def briefs(*, session: Session, user_ids: Iterable[str]) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
+    """Stored people and their departments, in one plain statement built once (filing a task asks it
+    for the speaker and the owner; no ORM objects are built to be read once)."""
+    found: dict[str, tuple[PersonBrief, DeptBrief | None]] = {}
+    for row in read(session, _BRIEFS, {"ids": list(set(user_ids))}):
+        dept = DeptBrief(*row[3:]) if row[3] is not None else None
+        found[row[0]] = (PersonBrief(*row[:3]), dept)
+    return found
 
 
 def members_named(*, session: Session, name: str) -> Sequence[Member]:
@@ -27,12 +59,41 @@ def members(*, session: Session) -> Sequence[Member]:
     return session.exec(select(Member).order_by(col(Member.name))).all()
 
 
+_MEMBERS = Member.__table__  # type: ignore[attr-defined]
+_DEPARTMENTS = Department.__table__  # type: ignore[attr-defined]
+# Built once: the request path asks these on every reply (storage.db.read).
+_NAMES = select(_MEMBERS.c.user_id, _MEMBERS.c.name).where(
+    _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True))
+)
+_DEPT_NAMES = select(_DEPARTMENTS.c.id, _DEPARTMENTS.c.name).where(
+    _DEPARTMENTS.c.id.in_(bindparam("ids", expanding=True))
+)
+_LEADS = _MEMBERS.alias("lead")
+_BRIEFS = (
+    select(
+        _MEMBERS.c.user_id,
+        _MEMBERS.c.name,
+        _MEMBERS.c.department_id,
+        *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-1]),
+        _LEADS.c.name,
+    )
+    .select_from(
+        _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
+            _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id
+        )
+    )
+    .where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
+)
+_DAILY = select(_MEMBERS.c.user_id).where(
+    _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)), _MEMBERS.c.notify_daily_at.is_not(None)
+)
+
+
 def member_names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
     ids = set(user_ids)
     if not ids:
         return {}
-    rows = session.exec(select(Member.user_id, Member.name).where(col(Member.user_id).in_(ids))).all()
-    return {uid: name for uid, name in rows}
+    return {uid: name for uid, name in read(session, _NAMES, {"ids": list(ids)})}
 
 
 def zones_of(*, session: Session, user_ids: Iterable[str]) -> list[tuple[str, int | None, str | None]]:
@@ -78,8 +139,7 @@ def department_names(*, session: Session, ids: Iterable[int | None]) -> dict[int
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.exec(select(Department.id, Department.name).where(col(Department.id).in_(wanted))).all()
-    return {i: n for i, n in rows if i is not None}
+    return {i: n for i, n in read(session, _DEPT_NAMES, {"ids": list(wanted)})}
 
 
 def department_led_by(*, session: Session, user_id: str) -> Department | None:
@@ -94,10 +154,7 @@ def departments_by_id(*, session: Session) -> dict[int | None, Department]:
 
 def daily_readers(*, session: Session, user_ids: Iterable[str]) -> set[str]:
     """Those of `user_ids` who take news about what they follow in one daily summary."""
-    stmt = select(Member.user_id).where(
-        col(Member.user_id).in_(list(user_ids)), col(Member.notify_daily_at).is_not(None)
-    )
-    return set(session.exec(stmt).all())
+    return {uid for (uid,) in read(session, _DAILY, {"ids": list(user_ids)})}
 
 
 def daily_summary_times(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, case, func, nulls_last, or_
+from sqlalchemy import ColumnElement, String, bindparam, case, cast, func, literal, nulls_last, or_, union_all
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from storage.models import Task, TaskDependency, TaskEvent, TaskWatcher
+from storage.db import read
+from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskField, TaskWatcher
+from storage.recheck_marks import recheck_instant
 
 _PRIORITY_ORDER = case({"urgent": 0, "high": 1, "normal": 2, "low": 3}, value=col(Task.priority), else_=4)
 
@@ -123,9 +127,12 @@ def tasks_in_thread(*, session: Session, channel: str, thread: str) -> Sequence[
     return session.exec(stmt.order_by(col(Task.id))).all()
 
 
+_WATCHERS = TaskWatcher.__table__  # type: ignore[attr-defined]
+_WATCHERS_OF = select(_WATCHERS.c.user_id).where(_WATCHERS.c.task_id == bindparam("task_id"))
+
+
 def watchers(*, session: Session, task_id: int) -> list[str]:
-    rows = session.exec(select(TaskWatcher.user_id).where(TaskWatcher.task_id == task_id)).all()
-    return sorted(rows)
+    return sorted(uid for (uid,) in read(session, _WATCHERS_OF, {"task_id": task_id}))
 
 
 def waits_for(*, session: Session, task_id: int) -> list[int]:
@@ -145,7 +152,111 @@ def history(*, session: Session, task_id: int) -> Sequence[TaskEvent]:
     return session.exec(stmt).all()
 
 
+_BY_ID = select(Task).where(col(Task.id) == bindparam("id"))  # built once: every move, change, show
+
+
+def task(*, session: Session, task_id: int) -> Task | None:
+    """A task to read or change (the session's own object when it holds one)."""
+    return session.execute(_BY_ID, {"id": task_id}).scalars().first()
+
+
+_DEPTS = Department.__table__  # type: ignore[attr-defined]
+_MEMBERS = Member.__table__  # type: ignore[attr-defined]
+_FIELDS = TaskField.__table__  # type: ignore[attr-defined]
+# What one task's card needs besides the task, in one statement built once: its departments' names,
+# the names of the people on it, and its fields (kind, key, value, position).
+_CARD_DETAILS = union_all(
+    select(literal("d"), cast(_DEPTS.c.id, String), _DEPTS.c.name, literal(0)).where(
+        _DEPTS.c.id.in_(bindparam("dept_ids", expanding=True))
+    ),
+    select(literal("m"), _MEMBERS.c.user_id, _MEMBERS.c.name, literal(0)).where(
+        _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
+    ),
+    select(literal("f"), _FIELDS.c.name, _FIELDS.c.value, _FIELDS.c.position).where(
+        _FIELDS.c.task_id == bindparam("task_id")
+    ),
+)
+
+
+class CardDetails(NamedTuple):
+    depts: dict[int, str]
+    names: dict[str, str]
+    fields: list[tuple[str, str]]
+
+
+def card_details(
+    *, session: Session, task_id: int, dept_ids: Iterable[int | None], user_ids: Iterable[str | None]
+) -> CardDetails:
+    """Department names, people's names and the fields of one task, in one round trip."""
+    params = {
+        "task_id": task_id,
+        "dept_ids": list({i for i in dept_ids if i is not None}),
+        "user_ids": list({u for u in user_ids if u}),
+    }
+    details = CardDetails({}, {}, [])
+    fields: list[tuple[int, str, str]] = []
+    for kind, key, value, position in read(session, _CARD_DETAILS, params):
+        if kind == "d":
+            details.depts[int(key)] = value
+        elif kind == "m":
+            details.names[key] = value
+        else:
+            fields.append((position, key, value))
+    details.fields.extend((k, v) for _, k, v in sorted(fields, key=lambda f: f[0]))
+    return details
+
+
+_TASKS = Task.__table__  # type: ignore[attr-defined]
+_INSERT_TASK = _TASKS.insert()
+# What a new task holds where the caller says nothing: the columns' own defaults.
+_TASK_DEFAULTS = {
+    c.key: c.default.arg if c.default is not None and c.default.is_scalar else None
+    for c in _TASKS.columns
+    if c.key != "id"
+}
+
+
+def insert_task(*, session: Session, values: Mapping[str, object]) -> Task:
+    """Store a new task as one plain insert and return it as an object outside the session: the request
+    only reads it from here on, so the ORM's unit of work (and the model's constructor) would be cost
+    without use. Like a flushed new task, it gets a recheck mark (storage.recheck) unless given one."""
+    row = {**_TASK_DEFAULTS, **values}
+    if row["next_check_at"] is None:
+        row["next_check_at"] = recheck_instant()
+    session.flush()  # anything pending it refers to goes first, as a flush would order it
+    result = session.connection().execute(_INSERT_TASK, row)
+    row["id"] = int(result.inserted_primary_key[0])
+    return _loaded(row)
+
+
+def _loaded(row: dict[str, object]) -> Task:
+    """A Task holding `row`, built as the ORM builds one it loads (no constructor, no validation)."""
+    task: Task = _TASK_MANAGER.new_instance()
+    task.__dict__.update(row)
+    object.__setattr__(task, "__pydantic_fields_set__", set(row))
+    object.__setattr__(task, "__pydantic_extra__", None)
+    object.__setattr__(task, "__pydantic_private__", None)
+    return task
+
+
+_TASK_MANAGER = Task.__mapper__.class_manager  # type: ignore[attr-defined]
+
+
+_UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
+
+
+def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> None:
+    """Change a task with one plain UPDATE and show the object the stored values, leaving nothing for
+    the ORM to flush (a flush of one changed task costs several times the statement). Like any change
+    to a task, it asks for a new look by the sweep (storage.recheck)."""
+    values = {"next_check_at": recheck_instant(), **changes}
+    session.connection().execute(_UPDATE_TASK, {**values, "task_pk": task.id})
+    for key, value in values.items():
+        set_committed_value(task, key, value)
+
+
 _EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
+_INSERT_EVENT = _EVENTS.insert()  # built once: its compiled form is cached
 
 
 def record_event(
@@ -162,7 +273,7 @@ def record_event(
     # A plain insert, sent at once: nothing reads an event back in the transaction that writes it, so the
     # ORM's unit of work (identity map, flush bookkeeping) would be cost without use.
     session.connection().execute(
-        _EVENTS.insert(),
+        _INSERT_EVENT,
         {
             "task_id": task_id,
             "actor_id": actor_id,

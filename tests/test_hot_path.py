@@ -129,3 +129,60 @@ def test_an_event_is_a_plain_insert_outside_the_unit_of_work(engine: Engine, clo
     with unit_of_work(engine) as session:
         rows = session.exec(select(TaskEvent).where(TaskEvent.action == "noted")).all()
         assert [(r.task_id, r.at) for r in rows] == [(1, clock())]
+
+
+def test_filing_reads_nothing_back_and_marks_the_task_for_the_sweep(
+    engine: Engine, clock: FixedClock
+) -> None:
+    """The reply to `/task new` is built from what the handler holds: after the first write, no reads."""
+    from tests.company import Driver, seed
+
+    seed(engine, clock)
+    driver = Driver(engine, clock)
+    driver.ok("alice", "new Warm up @paul")  # the speaker is known from here on
+    seen = statements(engine)
+    outcome = driver.ok("alice", 'new Order resin @paul due:"in 3 days"')
+    first_write = next(i for i, s in enumerate(seen) if s.lstrip().upper().startswith("INSERT"))
+    reads = [s for s in seen[first_write:] if s.lstrip().upper().startswith("SELECT")]
+    # Who speaks (this driver keeps no people in memory), the speaker with their department, @paul by
+    # name and with his department and lead, the request-type check; then four inserts.
+    assert reads == [] and len(seen) <= 9, seen
+    view = outcome.reply.task
+    assert view is not None
+    stored = driver.task(view.id)
+    assert stored.next_check_at is not None  # the sweep will look at it, as at any new task
+    assert (view.owner_id, view.requester_id, view.due_at) == (
+        stored.owner_id,
+        stored.requester_id,
+        stored.due_at,
+    )
+    assert (
+        outcome.reply.names[stored.owner_id] == "paul" and outcome.reply.names[stored.requester_id] == "alice"
+    )
+
+
+def test_a_move_is_one_plain_update_and_the_sweep_looks_again(engine: Engine, clock: FixedClock) -> None:
+    from handlers.commands import Move
+    from tests.company import Driver, seed, uid
+
+    seed(engine, clock)
+    driver = Driver(engine, clock)
+    task_id = driver.ok("alice", "new Order resin @paul").reply.task.id  # type: ignore[union-attr]
+    with unit_of_work(engine) as session:
+        from storage.models import Task
+
+        row = session.get(Task, task_id)
+        assert row is not None
+        row.next_check_at = None  # as if the sweep had settled it
+    seen = statements(engine)
+    runner = Runner(engine, CONFIG, clock)
+    outcome = runner.run(
+        runner.identify(uid("paul"), "paul"), Move(move="ack", task_id=task_id, pressed=True)
+    )
+    assert outcome.ok
+    assert [s for s in seen if s.lstrip().upper().startswith("UPDATE")] == [
+        next(s for s in seen if s.lstrip().upper().startswith("UPDATE TASK"))
+    ]
+    stored = driver.task(task_id)
+    assert (stored.status, stored.acknowledged_at, stored.updated_at) == ("acknowledged", clock(), clock())
+    assert stored.next_check_at is not None

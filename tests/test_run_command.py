@@ -185,8 +185,9 @@ def test_outbox_lists_what_did_not_go_and_retries_it(tmp_path, capsys, monkeypat
     monkeypatch.setenv("DATABASE_URL", url)
     engine = cli.prepare_database(Settings())
     with unit_of_work(engine) as session:
-        row = outbox.enqueue(session=session, kind="card", recipient="C_GONE", now=NOW, event="")
-        row.status, row.last_error, row.attempts = "failed", "channel_not_found", 1
+        outbox.enqueue(session=session, kind="card", recipient="C_GONE", now=NOW, status="failed")
+        row = outbox.unsettled(session=session)[0]
+        row.last_error, row.attempts = "channel_not_found", 1
     assert cli.main(["outbox"]) == 0
     listing = capsys.readouterr().out
     assert "#1 failed card  → C_GONE (attempts 1" in listing and "channel_not_found" in listing

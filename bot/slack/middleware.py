@@ -7,7 +7,8 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.logs import new_request_id
 from handlers.interactions import first_time
@@ -28,15 +29,26 @@ def delivery_key(body: dict[str, Any]) -> str | None:
     return None
 
 
-def register(app: App, baton: Baton) -> None:
-    @app.middleware
-    def tag_request(next: Callable[[], Any]) -> Any:  # noqa: A002
-        new_request_id()  # every log line of this request carries it
-        return next()
+class EachDeliveryOnce(Middleware):
+    """Tags the request for the logs and drops a repeated delivery. One Middleware object rather than
+    decorated functions: Bolt calls it as is, without building injected arguments on every request."""
 
-    @app.middleware
-    def handle_each_delivery_once(body: dict[str, Any], next: Callable[[], Any]) -> BoltResponse | None:  # noqa: A002
-        key = delivery_key(body)
-        if key is not None and not first_time(baton.engine, key=key, clock=baton.clock):
+    def __init__(self, baton: Baton) -> None:
+        self.baton = baton
+
+    def process(
+        self,
+        *,
+        req: BoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], BoltResponse],  # noqa: A002 - Bolt's name
+    ) -> BoltResponse | None:
+        new_request_id()  # every log line of this request carries it
+        key = delivery_key(req.body)
+        if key is not None and not first_time(self.baton.engine, key=key, clock=self.baton.clock):
             return BoltResponse(status=200, body="")  # already handled: acknowledge, do nothing
         return next()
+
+
+def register(app: App, baton: Baton) -> None:
+    app.use(EachDeliveryOnce(baton))

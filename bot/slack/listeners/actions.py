@@ -12,19 +12,19 @@ from bot.slack import ids
 from bot.slack.forms import assign_form, comment_form, due_form, new_task_form, reason_form, submitted
 from bot.slack.listeners.common import (
     actor_of,
-    after_interaction,
     departments,
     request_types,
     run,
     where_pressed,
 )
+from bot.slack.listeners.common import (
+    press as press_in_place,
+)
 from bot.slack.render import reply_payload
-from bot.slack.syntax import conversation_of
 from handlers.commands import DeptRef, ListTasks, Move, Snooze, TaskCommand, Watch
 from handlers.context import Actor
 from handlers.intake_commands import Rate
 from handlers.interactions import request_home
-from handlers.runner import Here
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -34,9 +34,7 @@ FORMS = {"assign": assign_form, "due": due_form, "comment": comment_form}
 
 def register(app: App, baton: Baton, web: WebClient) -> None:
     def press(actor: Actor, command: TaskCommand, place: dict[str, Any]) -> None:
-        channel = place.get("channel")
-        outcome = run(baton, actor, command, Here(channel_id=channel, conversation=conversation_of(channel)))
-        after_interaction(baton, actor, outcome, place)
+        press_in_place(baton, actor, command, place)
 
     def open_form(body: dict[str, Any], view: dict[str, Any], place: dict[str, Any]) -> None:
         # Remember where the press came from, so the submission can refresh that message.

@@ -7,9 +7,15 @@ from typing import TYPE_CHECKING, Any
 from bot.slack.forms import new_task_form
 from bot.slack.syntax import conversation_of
 from handlers.commands import DeptList, TaskCommand
-from handlers.context import Actor
+from handlers.context import Actor, Context
 from handlers.intake_commands import TypeList
-from handlers.interactions import queue_private, refresh_sent, request_home
+from handlers.interactions import (
+    queue_private,
+    refresh_sent,
+    refresh_sent_in,
+    request_home,
+    request_home_in,
+)
 from handlers.results import DeptView, TypeView
 from handlers.runner import NOWHERE, Here, Outcome, Runner
 from handlers.standup_commands import StandupCommand
@@ -70,6 +76,32 @@ def task_form(baton: Baton, actor: Actor, *, metadata: dict[str, Any], **prefill
         types=request_types(baton, actor),
         **prefill,
     )
+
+
+def press(baton: Baton, actor: Actor, command: TaskCommand, place: dict[str, Any]) -> Outcome:
+    """A button pressed on a message or the home tab: the command, and bringing what was pressed up to
+    date, in one transaction; a refusal becomes a private note."""
+
+    def then(ctx: Context) -> None:
+        if place.get("home"):
+            request_home_in(ctx.session, user_id=actor.user_id, now=ctx.now)
+        elif place.get("channel") and place.get("ts"):
+            # A direct message we sent is re-rendered; a channel card is already queued by the handler.
+            refresh_sent_in(ctx.session, channel=place["channel"], ts=place["ts"], now=ctx.now)
+
+    channel = place.get("channel")
+    here = Here(channel_id=channel, conversation=conversation_of(channel))
+    outcome = runner(baton).run(actor, command, here, then=then)
+    if not outcome.ok and outcome.reply.text is not None:
+        queue_private(
+            baton.engine,
+            user_id=actor.user_id,
+            channel_id=channel,
+            text=outcome.reply.text,
+            clock=baton.clock,
+        )
+    baton.worker.wake()
+    return outcome
 
 
 def after_interaction(baton: Baton, actor: Actor, outcome: Outcome, place: dict[str, Any]) -> None:
