@@ -43,8 +43,10 @@ from handlers.commands import (
 )
 from handlers.context import CONVERSATIONS, Actor
 from handlers.errors import BatonError, InvalidInput
+from handlers.intake_commands import Rate
 from handlers.interactions import blocker_form_values, queue_private, request_home
 from handlers.lifecycle import Priority
+from handlers.ratings import RATING_MOVES
 from handlers.results import Text
 from handlers.runner import Here
 from handlers.standup_commands import StandupAnswerText
@@ -87,7 +89,10 @@ def _move(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, pla
     move, task_id = str(value["move"]), int(value["task"])
     if move in REASON_MOVES:
         return with_card({}, reason_form(actor.locale, move, task_id))
-    outcome = run(baton, actor, Move(move=move, task_id=task_id, pressed=True), _here(place))
+    command: TaskCommand = Move(move=move, task_id=task_id, pressed=True)
+    if move in RATING_MOVES:  # one of the five rating buttons sent after verifying (as on Slack)
+        command = Rate(task_id=task_id, rating=int(move.removeprefix("rate")))
+    outcome = run(baton, actor, command, _here(place))
     return after_press(baton, actor, outcome, place)
 
 
