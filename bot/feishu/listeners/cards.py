@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.feishu import ids
 from bot.feishu.events import CardAction
-from bot.feishu.forms import assign_form, comment_form, due_form, new_task_form, reason_form, standup_form
+from bot.feishu.forms import assign_form, comment_form, due_form, reason_form, standup_form
 from bot.feishu.ids import ours
 from bot.feishu.listeners.common import (
     Place,
@@ -24,6 +24,7 @@ from bot.feishu.listeners.common import (
     departments,
     plain,
     run,
+    task_form,
     toast,
     with_card,
 )
@@ -111,8 +112,7 @@ SMALL_FORMS: dict[str, Callable[[str, int], dict[str, Any]]] = {
 def _open_form(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Answer:
     form = str(value["form"])
     if form == ids.NEW_TASK_FORM:
-        meta = {"channel": place.chat, "conversation": "channel"}
-        card = new_task_form(actor.locale, departments(baton, actor), metadata=meta)
+        card = task_form(baton, actor, metadata={"channel": place.chat, "conversation": "channel"})
     elif form == ids.REASON_FORM:
         card = reason_form(actor.locale, str(value["move"]), int(value["task"]))
     elif form in SMALL_FORMS:
@@ -147,14 +147,25 @@ def _blocker(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, 
     prefill = blocker_form_values(baton.engine, run_id=int(value["run"]), user_id=str(value["user"]))
     if prefill is None:
         return toast("warning", plain(Text("standup_no_run"), actor))
-    card = new_task_form(
-        actor.locale,
-        departments(baton, actor),
+    card = task_form(
+        baton,
+        actor,
         metadata={"channel": prefill["channel"], "conversation": "channel"},
         title=prefill["title"] or "",
         details=prefill["details"] or "",
     )
     return with_card({}, card)
+
+
+PREFILLED = ("title", "details")  # what the Type menu's value carries besides the form's metadata
+
+
+def _type_chosen(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction, _p: Place) -> Answer:
+    """The New task form's Type menu: the form redrawn with that type's fields and priority, keeping its
+    metadata and what it was filled with (the inputs' typed text does not come with a select's choice)."""
+    meta = {k: v for k, v in value.items() if k != ids.ACTION_KEY and k not in PREFILLED}
+    prefill = {k: str(value.get(k) or "") for k in PREFILLED}
+    return with_card({}, task_form(baton, actor, metadata=meta, chosen=event.option, **prefill))
 
 
 # -- form submissions ---------------------------------------------------------------------------------
@@ -185,13 +196,23 @@ def due_text(values: dict[str, Any]) -> str | None:
 
 def _new_task(values: dict[str, Any], meta: dict[str, Any]) -> NewTask:
     priority = _text(values, ids.FIELD_PRIORITY) or "normal"
+    # A request type chosen in the Type menu: its name leads the title, as typed after `/task new` (as
+    # Slack's form does); its fields are the `field_<n>` inputs, named in the submit button's metadata.
+    type_dept, _, type_name = str(meta.get("type") or "").partition("/")
+    title = _text(values, ids.FIELD_TITLE)
+    names = [str(n) for n in meta.get("fields") or []]
+    fields = tuple(
+        (name, _text(values, f"{ids.FIELD_PREFIX}{n}"))
+        for n, name in enumerate(names)
+        if _text(values, f"{ids.FIELD_PREFIX}{n}")
+    )
+    dept = _text(values, ids.FIELD_DEPARTMENT) or type_dept
     return NewTask(
-        title=_text(values, ids.FIELD_TITLE),
+        title=f"{type_name} {title}" if type_name and title else title,
+        fields=fields,
         details=_text(values, ids.FIELD_DETAILS),
         owner=_person(values, ids.FIELD_OWNER),
-        dept=DeptRef(name=_text(values, ids.FIELD_DEPARTMENT))
-        if _text(values, ids.FIELD_DEPARTMENT)
-        else None,
+        dept=DeptRef(name=dept) if dept else None,
         due=due_text(values),
         priority=Priority(priority) if priority in Priority._value2member_map_ else Priority.NORMAL,
         source_link=meta.get("link") or None,
@@ -229,10 +250,11 @@ BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
 
 
 def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction, place: Place) -> Answer:
-    meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form")}
+    meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form", "type", "fields")}
+    typed = {k: value[k] for k in ("type", "fields") if k in value}
     build = BUILDERS[str(value["form"])]
     try:
-        command: TaskCommand = build(event.form_value or {}, meta)
+        command: TaskCommand = build(event.form_value or {}, {**meta, **typed})
     except BatonError as refusal:
         return toast("error", plain(Text(refusal.key, refusal.params), actor))
     conversation = meta.get("conversation")
@@ -265,4 +287,5 @@ PRESSES: dict[str, Callable[[Baton, Actor, dict[str, Any], CardAction, Place], A
     ids.STANDUP_BLOCKER_ACTION: _blocker,
     ids.FORM_SUBMIT_ACTION: _submit,
     ids.INTAKE_OFFER_ACTION: open_offered,
+    ids.TYPE_ACTION: _type_chosen,
 }

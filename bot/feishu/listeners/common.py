@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu.api import FeishuApi, FeishuError
+from bot.feishu.forms import new_task_form
 from bot.feishu.ids import ours
 from bot.feishu.syntax import Mention, looks_like_a_ping
 from handlers.command_parser import tokenize
 from handlers.commands import DeptList, Literal, PersonRef, Token
 from handlers.context import Actor
 from handlers.format import fill, plain_markup
+from handlers.intake_commands import TypeList
 from handlers.interactions import queue_private, refresh_sent
 from handlers.ports import RetryLater, Undeliverable
-from handlers.results import DeptView, Text
+from handlers.results import DeptView, Text, TypeView
 from handlers.runner import NOWHERE, Here, Outcome, Runner
 
 if TYPE_CHECKING:
@@ -51,6 +53,26 @@ def run(baton: Baton, actor: Actor, command: Any, here: Here = NOWHERE) -> Outco
 
 def departments(baton: Baton, actor: Actor) -> tuple[DeptView, ...]:
     return runner(baton).run(actor, DeptList()).reply.departments
+
+
+def request_types(baton: Baton, actor: Actor) -> tuple[TypeView, ...]:
+    """Every department's request types, for the New task form's Type menu."""
+    return runner(baton).run(actor, TypeList()).reply.types
+
+
+def task_form(
+    baton: Baton, actor: Actor, *, metadata: dict[str, Any], chosen: str | None = None, **prefill: Any
+) -> dict[str, Any]:
+    """The New task form however it opens (command, menu, offer, stand-up blocker, the Type menu): the
+    departments and request types to choose from, filled with what is known; `chosen` is a type's key
+    (an unknown one, removed meanwhile, leaves the plain form)."""
+    types = request_types(baton, actor)
+    picked = next((v for v in types if v.key == chosen), None)
+    if picked is not None and not prefill.get("dept"):
+        prefill["dept"] = picked.dept
+    return new_task_form(
+        actor.locale, departments(baton, actor), metadata=metadata, types=types, chosen=picked, **prefill
+    )
 
 
 def tokens(text: str, mentions: tuple[Mention, ...]) -> list[Token]:
