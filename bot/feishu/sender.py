@@ -21,6 +21,7 @@ from typing import Any
 from bot.feishu import ids
 from bot.feishu.api import FeishuApi, FeishuError, Sent
 from bot.feishu.cards import message_card
+from bot.feishu.shown import ShownCards
 from bot.pacing import Pacer
 from handlers.clock import Clock, system_clock
 from handlers.outgoing import HomeView, Landed, Outgoing, Where
@@ -38,9 +39,15 @@ class FeishuSender:
     """Renders each typed message as a card (bot/feishu/cards.py) and sends, replies, patches; no more."""
 
     def __init__(
-        self, api: FeishuApi, *, clock: Clock = system_clock, monotonic: Callable[[], float] | None = None
+        self,
+        api: FeishuApi,
+        *,
+        clock: Clock = system_clock,
+        monotonic: Callable[[], float] | None = None,
+        shown: ShownCards | None = None,
     ) -> None:
         self.api = api
+        self.shown = shown or ShownCards()  # shared with the listeners, which answer presses with cards
         tick = monotonic or (lambda: clock().timestamp())  # tests move a FixedClock; production: real time
         self.per_recipient = Pacer(burst=PER_RECIPIENT, rate=float(PER_RECIPIENT), monotonic=tick)
         self.app_second = Pacer(burst=APP_PER_SECOND, rate=float(APP_PER_SECOND), monotonic=tick)
@@ -49,9 +56,12 @@ class FeishuSender:
 
     def deliver(self, message: Outgoing) -> Landed | None:
         where = message.where
+        card = message_card(message)
+        if where.update is not None and self.shown.showing(where.update, card):
+            # The press that made this change was answered with this very card (bot/feishu/shown.py).
+            return Landed(where.conversation, where.update)
         if not self._pace(where.update or where.only_for or where.conversation):
             raise Hold()
-        card = message_card(message)
         uuid = f"baton-outbox-{message.origin.row_id}" if message.origin.row_id else None
         if isinstance(message.body, HomeView):
             self._direct(where.conversation, card, uuid)
@@ -62,6 +72,7 @@ class FeishuSender:
         if where.update is not None:
             try:
                 self.api.patch_card(ids.theirs(where.update), card)
+                self.shown.put(where.update, card)
                 return Landed(where.conversation, where.update)
             except (FeishuError, Undeliverable) as err:  # older than 14 days, recalled, or gone
                 if not where.post_if_gone:

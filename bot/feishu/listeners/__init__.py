@@ -15,6 +15,7 @@ from bot.feishu.listeners.cards import on_card
 from bot.feishu.listeners.intake import on_reaction
 from bot.feishu.listeners.menu import on_menu
 from bot.feishu.listeners.messages import on_message
+from bot.feishu.shown import ShownCards
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -28,9 +29,10 @@ def applink_host(domain: str) -> str:
 
 
 class FeishuListeners:
-    def __init__(self, baton: Baton, api: FeishuApi, *, domain: str) -> None:
+    def __init__(self, baton: Baton, api: FeishuApi, *, domain: str, shown: ShownCards | None = None) -> None:
         self.baton = baton
         self.api = api
+        self.shown = shown or ShownCards()
         self.applink = applink_host(domain)
         self._bot_open_id: str | None = None
 
@@ -47,7 +49,7 @@ class FeishuListeners:
         if isinstance(event, MessageReceived):
             on_message(self.baton, self.api, event, applink=self.applink)
         elif isinstance(event, CardAction):
-            return on_card(self.baton, event)
+            return on_card(self.baton, event, self.shown)
         elif isinstance(event, BotMenu):
             on_menu(self.baton, self.api, event)
         elif isinstance(event, ReactionCreated):

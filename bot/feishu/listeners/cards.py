@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from bot.feishu.listeners.common import (
 )
 from bot.feishu.listeners.intake import open_offered
 from bot.feishu.render import reply_card
+from bot.feishu.shown import ShownCards
 from handlers.commands import (
     Assign,
     Comment,
@@ -58,13 +60,28 @@ if TYPE_CHECKING:
 log = logging.getLogger("baton.feishu")
 
 REASON_MOVES = frozenset({"block", "reopen", "cancel"})  # these ask why first
+ANSWER_BUDGET = 2.0  # seconds: an answer sent later may miss Feishu's 3
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
 
 Answer = dict[str, Any]
 
 
-def on_card(baton: Baton, event: CardAction) -> Answer | None:
+def on_card(baton: Baton, event: CardAction, shown: ShownCards | None = None) -> Answer | None:
+    started = time.monotonic()
+    answer = _answer(baton, event)
+    message = event.open_message_id
+    if shown is not None and message and answer and "card" in answer:
+        # The answer's card replaces the pressed one (for every reader of a shared card) when Feishu gets
+        # it within its 3 seconds; answered later, it may not have: the outbox's PATCH then still goes.
+        if time.monotonic() - started < ANSWER_BUDGET:
+            shown.put(ours(message), answer["card"]["data"])
+        else:
+            shown.forget(ours(message))
+    return answer
+
+
+def _answer(baton: Baton, event: CardAction) -> Answer | None:
     action, value = event.action, event.value
     actor = actor_of(baton, event.operator_open_id)
     place = Place(
@@ -94,12 +111,13 @@ def _move(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, pla
     if move in RATING_MOVES:  # one of the five rating buttons sent after verifying (as on Slack)
         command = Rate(task_id=task_id, rating=int(move.removeprefix("rate")))
     outcome = run(baton, actor, command, _here(place))
-    return after_press(baton, actor, outcome, place)
+    return after_press(baton, actor, outcome, place, task_id)
 
 
 def _snooze(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Answer:
-    outcome = run(baton, actor, Snooze(task_id=int(value["task"])), _here(place))
-    return after_press(baton, actor, outcome, place)
+    task_id = int(value["task"])
+    outcome = run(baton, actor, Snooze(task_id=task_id), _here(place))
+    return after_press(baton, actor, outcome, place, task_id)
 
 
 SMALL_FORMS: dict[str, Callable[[str, int], dict[str, Any]]] = {
@@ -274,7 +292,8 @@ def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction
             text=outcome.reply.text,
             clock=baton.clock,
         )
-    return after_press(baton, actor, outcome, place)
+    task_id = int(meta["task"]) if str(meta.get("task") or "").isdigit() else None
+    return after_press(baton, actor, outcome, place, task_id)
 
 
 PRESSES: dict[str, Callable[[Baton, Actor, dict[str, Any], CardAction, Place], Answer]] = {

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu.api import FeishuApi, FeishuError
+from bot.feishu.cards import message_card
 from bot.feishu.forms import new_task_form
 from bot.feishu.ids import ours
 from bot.feishu.syntax import Mention, looks_like_a_ping
@@ -17,7 +18,7 @@ from handlers.commands import DeptList, Literal, PersonRef, Token
 from handlers.context import Actor
 from handlers.format import fill, plain_markup
 from handlers.intake_commands import TypeList
-from handlers.interactions import queue_private, refresh_sent
+from handlers.interactions import pressed_message, queue_private, refresh_sent
 from handlers.ports import RetryLater, Undeliverable
 from handlers.results import DeptView, Text, TypeView
 from handlers.runner import NOWHERE, Here, Outcome, Runner
@@ -131,9 +132,14 @@ def send_private(
         log.warning("could not answer %s privately: %s", open_id, err)
 
 
-def after_press(baton: Baton, actor: Actor, outcome: Outcome, place: Place) -> dict[str, Any]:
-    """A refusal: a private note (and the toast says why); a change: the pressed card brought up to date
-    through the outbox. The callback's answer is the toast."""
+def after_press(
+    baton: Baton, actor: Actor, outcome: Outcome, place: Place, task_id: int | None = None
+) -> dict[str, Any]:
+    """A refusal: a private note (and the toast says why). A change: the toast, and the pressed card as it
+    reads now (SPEC §7): a task's shared card or a direct message Baton sent. On a shared card
+    (`update_multi`) the callback's card updates it for every reader, as Feishu documents; the outbox
+    still brings it up to date (another replica, a late answer), and skips a PATCH that would put the
+    very card this answer shows (bot/feishu/shown.py)."""
     if not outcome.ok and outcome.reply.text is not None:
         queue_private(
             baton.engine,
@@ -144,10 +150,26 @@ def after_press(baton: Baton, actor: Actor, outcome: Outcome, place: Place) -> d
         )
         baton.worker.wake()
         return toast("error", plain(outcome.reply.text, actor))
+    card = None
     if place.chat and place.message:
         # A card sent to one person is re-rendered; a shared card is already queued by the handler.
         refresh_sent(baton.engine, channel=place.chat, ts=place.message, clock=baton.clock)
+        card = pressed_card(baton, place, task_id)
     baton.worker.wake()
-    if outcome.reply.text is not None:
-        return toast("success", plain(outcome.reply.text, actor))
-    return toast("success", "✓")
+    said = toast("success", plain(outcome.reply.text, actor) if outcome.reply.text is not None else "✓")
+    return with_card(said, card) if card is not None else said
+
+
+def pressed_card(baton: Baton, place: Place, task_id: int | None) -> dict[str, Any] | None:
+    """The pressed message's card as the outbox would draw it now; None when it is no task card or
+    direct message of Baton's (a form, a list), or cannot be drawn now."""
+    assert place.chat is not None and place.message is not None
+    message = pressed_message(
+        baton.engine,
+        channel=place.chat,
+        ts=place.message,
+        task_id=task_id,
+        clock=baton.clock,
+        config=baton.config,
+    )
+    return message_card(message) if message is not None else None
