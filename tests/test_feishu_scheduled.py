@@ -94,6 +94,31 @@ def test_a_stand_up_day_on_feishu(live: LiveFeishu, fake: FakeFeishu) -> None:
     )
 
 
+def test_a_stand_up_prompt_names_its_group_asked_once(live: LiveFeishu, fake: FakeFeishu) -> None:
+    fake.add_chat("oc_prod", "Production floor")
+    live.say(PETE, "standup setup at 09:30 days mon-fri country CN", direct=False, chat="oc_prod")
+    live.say(
+        PETE,
+        "/standup add @paul @alice",
+        direct=False,
+        chat="oc_prod",
+        mentions={"paul": PAUL, "alice": ALICE},
+    )
+    run_until(live, START + timedelta(minutes=30))
+    for who in (PAUL, ALICE):
+        prompt = eventually(lambda who=who: sent_to(fake, who), what="the prompt")[0]  # type: ignore[misc]
+        assert "Production floor" in prompt and "oc_prod" not in prompt
+    assert [c.path_id for c in fake.calls_to("chat")] == ["oc_prod"]  # asked once, then remembered
+
+
+def test_a_group_feishu_will_not_name_is_your_teams_group(live: LiveFeishu, fake: FakeFeishu) -> None:
+    live.say(PETE, "standup setup at 09:30 days mon-fri country CN", direct=False, chat="oc_prod")
+    live.say(PETE, "/standup add @paul", direct=False, chat="oc_prod", mentions={"paul": PAUL})
+    run_until(live, START + timedelta(minutes=30))
+    prompt = eventually(lambda: sent_to(fake, PAUL), what="paul's prompt")[0]
+    assert "your team's group" in prompt and "oc_prod" not in prompt
+
+
 def test_an_overdue_reminder_reaches_the_feishu_person(live: LiveFeishu, fake: FakeFeishu) -> None:
     live.say(PETE, 'new Order resin @paul due:"2026-11-23 10:00"', mentions={"paul": PAUL})
     live.say(PAUL, "ack 1")

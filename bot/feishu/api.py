@@ -34,6 +34,7 @@ from lark_oapi.api.contact.v3 import GetUserRequest
 from lark_oapi.api.im.v1 import (
     CreateMessageRequest,
     CreateMessageRequestBody,
+    GetChatRequest,
     GetMessageRequest,
     PatchMessageRequest,
     PatchMessageRequestBody,
@@ -223,6 +224,19 @@ class FeishuApi:
             root_id=item.get("root_id") or None,
             sender_type=str((item.get("sender") or {}).get("sender_type") or "user"),
         )
+
+    # -- groups ---------------------------------------------------------------------------------
+
+    def chat_name(self, chat_id: str) -> str | None:
+        """A group's name ("Obtain group information", GET /open-apis/im/v1/chats/:chat_id, data.name;
+        scope im:chat:readonly), or None when Feishu will not say (no scope, the bot left, a one-to-one
+        chat without a name)."""
+        try:
+            data = self._call(GetChatRequest.builder().chat_id(chat_id).build(), "chat")
+        except (FeishuError, Undeliverable) as err:
+            log.info("no name for chat %s: %s", chat_id, err)
+            return None
+        return str(data.get("name") or "").strip() or None
 
     # -- people ---------------------------------------------------------------------------------
 
