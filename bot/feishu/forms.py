@@ -27,12 +27,20 @@ def _label(locale: str, key: str) -> dict[str, Any]:
 
 
 def text_input(
-    name: str, locale: str, label: str, *, required: bool, multiline: bool = False, value: str = ""
+    name: str,
+    locale: str,
+    label: str,
+    *,
+    required: bool,
+    multiline: bool = False,
+    value: str = "",
+    caption: str | None = None,
 ) -> dict[str, Any]:
+    """A text input labelled by the catalogue's `label`, or by `caption` as given (a field's own name)."""
     element: dict[str, Any] = {
         "tag": "input",
         "name": name,
-        "label": _label(locale, label),
+        "label": plain_text(clip(caption, 100)) if caption is not None else _label(locale, label),
         "label_position": "top",
         "required": required,
         "max_length": INPUT_LIMIT,
@@ -182,9 +190,8 @@ def field_inputs(locale: str, chosen: TypeView | None) -> list[dict[str, Any]]:
         return []
     out = []
     for n, (name, required) in enumerate(chosen.fields[:MAX_FIELDS]):
-        field = text_input(f"{ids.FIELD_PREFIX}{n}", locale, "f_title", required=False)
-        field["label"] = plain_text(clip(f"{name} *" if required else name, 100))
-        out.append(field)
+        caption = f"{name} *" if required else name
+        out.append(text_input(f"{ids.FIELD_PREFIX}{n}", locale, "", required=False, caption=caption))
     return out
 
 
