@@ -59,6 +59,13 @@ def refresh_sent(engine: Engine, *, channel: str, ts: str, clock: Clock) -> bool
         return True
 
 
+def is_task_card(engine: Engine, *, task_id: int, channel: str, ts: str) -> bool:
+    """Is the message at (channel, ts) the task's card in that channel (one a whole group reads)?"""
+    with unit_of_work(engine) as session:
+        shown = outbox.card_location(session=session, task_id=task_id, channel=channel)
+        return shown is not None and shown.ts == ts
+
+
 def pressed_message(
     engine: Engine, *, channel: str, ts: str, task_id: int | None, clock: Clock, config: Config
 ) -> Outgoing | None:

@@ -28,6 +28,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)/reply$"), "reply"),
     ("PATCH", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)$"), "patch"),
     ("POST", re.compile(r"^/open-apis/ephemeral/v1/send$"), "ephemeral"),
+    ("POST", re.compile(r"^/open-apis/ephemeral/v1/delete$"), "ephemeral_delete"),
     ("GET", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)$"), "get_message"),
     ("GET", re.compile(r"^/open-apis/contact/v3/users/(?P<id>[^/]+)$"), "user"),
     ("GET", re.compile(r"^/open-apis/bot/v3/info$"), "bot_info"),

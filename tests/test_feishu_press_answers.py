@@ -111,3 +111,42 @@ def test_what_a_card_shows_is_remembered_by_digest() -> None:
     assert not shown.showing("fs:om_1", card)
     shown.forget("fs:om_3")
     assert not shown.showing("fs:om_3", card)
+
+
+def test_a_form_opened_on_a_groups_card_goes_to_the_presser_alone(live: LiveFeishu) -> None:
+    live.say(ALICE, "task new Fix the printer @paul", direct=False, mentions={"paul": PAUL})
+    live.settled()
+    card_id = group_card(live)
+    value = {"a": ids.OPEN_FORM_ACTION, "form": ids.REASON_FORM, "task": 1, "move": "block"}
+    opened = live.press(PAUL, value, message_id=card_id)
+    assert "card" not in opened  # the group's card stays as it is, for everyone
+    [(who, form)] = [
+        (w, c) for w, c in live.fake.cards("ephemeral") if ids.FORM_SUBMIT_ACTION in json.dumps(c)
+    ]
+    assert who == PAUL
+    check_card(form)
+    [submit] = [v for v in check_card(form) if v["a"] == ids.FORM_SUBMIT_ACTION]
+    assert submit["private"] == 1
+
+    # Submitted: the task is blocked, the private form deleted, the group's card patched.
+    done = live.press(PAUL, submit, form_value={ids.FIELD_REASON: "No toner"}, message_id="om_eph1")
+    assert done["toast"]["type"] == "success", done
+    assert set(done) == {"toast"}  # nothing of the private part reaches Feishu
+    assert task(live).status == "blocked"
+    assert [c.body for c in live.fake.calls_to("ephemeral_delete")] == [{"message_id": "om_eph1"}]
+    live.settled()
+    assert "blocked" in card_text(patches_of(live, card_id)[-1])
+
+
+def test_a_refused_private_form_stays_to_be_put_right(live: LiveFeishu) -> None:
+    live.say(ALICE, "task new Fix the printer @paul", direct=False, mentions={"paul": PAUL})
+    live.settled()
+    value = {"a": ids.OPEN_FORM_ACTION, "form": ids.DUE_FORM, "task": 1}
+    live.press(ALICE, value, message_id=group_card(live))
+    [form] = [
+        c for w, c in live.fake.cards("ephemeral") if w == ALICE and ids.FORM_SUBMIT_ACTION in json.dumps(c)
+    ]
+    [submit] = [v for v in check_card(form) if v["a"] == ids.FORM_SUBMIT_ACTION]
+    refused = live.press(ALICE, submit, form_value={ids.FIELD_DUE_DATE: "someday"}, message_id="om_eph2")
+    assert refused["toast"]["type"] == "error"
+    assert live.fake.calls_to("ephemeral_delete") == []

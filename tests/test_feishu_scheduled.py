@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import Session, select
 
+from bot.feishu import ids
 from handlers.clock import FixedClock
 from storage.models import StandupAnswer, StandupRun, Task
 from tests.fake_feishu import FakeFeishu
 from tests.fake_slack import FakeSlack
+from tests.feishu_cards import check_card
 from tests.live import eventually, signed_headers, sweep_until
 from tests.live_feishu import LiveFeishu
 
@@ -88,10 +90,18 @@ def test_a_stand_up_day_on_feishu(live: LiveFeishu, fake: FakeFeishu) -> None:
             "waiting for parts",
         )
     run_until(live, START + timedelta(hours=3))  # past closing time: the summary, in the topic
-    eventually(
+    summary = eventually(
         lambda: [c for c in fake.calls_to("reply") if c.path_id == post_id and "paul" in json.dumps(c.body)],
         what="the summary in the topic",
-    )
+    )[-1]
+    # Its blocker's button opens the New task form for the presser alone: the group keeps the summary.
+    [value] = [
+        v for v in check_card(json.loads(summary.body["content"])) if v["a"] == ids.STANDUP_BLOCKER_ACTION
+    ]
+    answer = live.press(PETE, value, message_id="om_summary", chat_id="oc_prod")
+    assert "card" not in answer
+    [(who, form)] = [(w, c) for w, c in fake.cards("ephemeral") if ids.FORM_SUBMIT_ACTION in json.dumps(c)]
+    assert who == PETE and "waiting for parts" in json.dumps(form)
 
 
 def test_a_stand_up_prompt_names_its_group_asked_once(live: LiveFeishu, fake: FakeFeishu) -> None:

@@ -62,6 +62,7 @@ UNDELIVERABLE = {
     232011: "the chat was not found",
 }
 EPHEMERAL_URI = "/open-apis/ephemeral/v1/send"
+EPHEMERAL_DELETE_URI = "/open-apis/ephemeral/v1/delete"
 BOT_INFO_URI = "/open-apis/bot/v3/info"
 DEFAULT_TIMEOUT = 10.0
 
@@ -200,6 +201,18 @@ class FeishuApi:
         )
         data = self._call(request, "ephemeral")
         return Sent(message_id=str(data.get("message_id") or ""), chat_id=chat_id)
+
+    def delete_ephemeral(self, message_id: str) -> None:
+        """Remove a card only one person saw, once they are done with it ("Delete ephemeral message card")."""
+        request = (
+            BaseRequest.builder()
+            .http_method(lark.HttpMethod.POST)
+            .uri(EPHEMERAL_DELETE_URI)
+            .token_types({lark.AccessTokenType.TENANT})
+            .body({"message_id": message_id})
+            .build()
+        )
+        self._call(request, "delete ephemeral")
 
     def message(self, message_id: str) -> Message | None:
         """A message's text and sender ("Obtain the content of a specified message", GET

@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.feishu.api import FeishuApi
+from bot.feishu import ids
+from bot.feishu.api import FeishuApi, FeishuError
 from bot.feishu.events import BotMenu, CardAction, IncomingEvent, MessageReceived, ReactionCreated
 from bot.feishu.listeners.cards import on_card
+from bot.feishu.listeners.common import DONE_WITH, PRIVATE_CARD, send_private
 from bot.feishu.listeners.intake import on_reaction
 from bot.feishu.listeners.menu import on_menu
 from bot.feishu.listeners.messages import on_message
 from bot.feishu.shown import ShownCards
+from handlers.ports import RetryLater, Undeliverable
 
 if TYPE_CHECKING:
     from bot.app import Baton
@@ -49,9 +52,25 @@ class FeishuListeners:
         if isinstance(event, MessageReceived):
             on_message(self.baton, self.api, event, applink=self.applink)
         elif isinstance(event, CardAction):
-            return on_card(self.baton, event, self.shown)
+            return self.private_part(event, on_card(self.baton, event, self.shown))
         elif isinstance(event, BotMenu):
             on_menu(self.baton, self.api, event)
         elif isinstance(event, ReactionCreated):
             on_reaction(self.baton, self.api, event, applink=self.applink)
         return None
+
+    def private_part(self, event: CardAction, answer: dict[str, Any] | None) -> dict[str, Any] | None:
+        """What of a press's answer is for the presser alone: a form sent only to them (an ephemeral card
+        in the group; directly where Feishu has none), and a private form deleted once submitted."""
+        if not answer:
+            return answer
+        card, done = answer.pop(PRIVATE_CARD, None), answer.pop(DONE_WITH, None)
+        if card is not None:
+            chat = event.open_chat_id
+            send_private(self.api, open_id=event.operator_open_id, chat_id=chat, direct=not chat, card=card)
+        if done:
+            try:
+                self.api.delete_ephemeral(ids.theirs(done))
+            except (FeishuError, RetryLater, Undeliverable) as err:  # sent directly instead: it stays
+                log.info("could not delete the private form %s: %s", done, err)
+        return answer

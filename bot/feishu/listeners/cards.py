@@ -19,11 +19,14 @@ from bot.feishu.events import CardAction
 from bot.feishu.forms import assign_form, comment_form, due_form, reason_form, standup_form
 from bot.feishu.ids import ours
 from bot.feishu.listeners.common import (
+    DONE_WITH,
+    PRIVATE,
     Place,
     actor_of,
     after_press,
     departments,
     plain,
+    privately,
     run,
     task_form,
     toast,
@@ -47,7 +50,7 @@ from handlers.commands import (
 from handlers.context import CONVERSATIONS, Actor
 from handlers.errors import BatonError, InvalidInput
 from handlers.intake_commands import Rate
-from handlers.interactions import blocker_form_values, queue_private, request_home
+from handlers.interactions import blocker_form_values, is_task_card, queue_private, request_home
 from handlers.lifecycle import Priority
 from handlers.ratings import RATING_MOVES
 from handlers.results import Text
@@ -106,7 +109,7 @@ def _here(place: Place) -> Here:
 def _move(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Answer:
     move, task_id = str(value["move"]), int(value["task"])
     if move in REASON_MOVES:
-        return with_card({}, reason_form(actor.locale, move, task_id))
+        return _form_for(baton, place, task_id, reason_form(actor.locale, move, task_id))
     command: TaskCommand = Move(move=move, task_id=task_id, pressed=True)
     if move in RATING_MOVES:  # one of the five rating buttons sent after verifying (as on Slack)
         command = Rate(task_id=task_id, rating=int(move.removeprefix("rate")))
@@ -137,7 +140,20 @@ def _open_form(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction
         card = SMALL_FORMS[form](actor.locale, int(value["task"]))
     else:
         return {}
-    return with_card({}, card)
+    task = value.get("task")
+    return _form_for(baton, place, int(task) if str(task or "").isdigit() else None, card)
+
+
+def _form_for(baton: Baton, place: Place, task_id: int | None, card: dict[str, Any]) -> Answer:
+    """A form opened from a card: in the card's place, unless that card is a task's card a group shares
+    (then the presser alone gets it, and the group's card stays)."""
+    shared = (
+        task_id is not None
+        and place.chat is not None
+        and place.message is not None
+        and is_task_card(baton.engine, task_id=task_id, channel=place.chat, ts=place.message)
+    )
+    return privately(card) if shared else with_card({}, card)
 
 
 def _list_more(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, _p: Place) -> Answer:
@@ -172,7 +188,7 @@ def _blocker(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, 
         title=prefill["title"] or "",
         details=prefill["details"] or "",
     )
-    return with_card({}, card)
+    return privately(card)  # the button is on the day's summary, which the whole group sees
 
 
 PREFILLED = ("title", "details")  # what the Type menu's value carries besides the form's metadata
@@ -268,7 +284,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
 
 
 def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction, place: Place) -> Answer:
-    meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form", "type", "fields")}
+    meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form", "type", "fields", PRIVATE)}
     typed = {k: value[k] for k in ("type", "fields") if k in value}
     build = BUILDERS[str(value["form"])]
     try:
@@ -293,7 +309,10 @@ def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction
             clock=baton.clock,
         )
     task_id = int(meta["task"]) if str(meta.get("task") or "").isdigit() else None
-    return after_press(baton, actor, outcome, place, task_id)
+    answer = after_press(baton, actor, outcome, place, task_id)
+    if value.get(PRIVATE) and outcome.ok and place.message:
+        answer[DONE_WITH] = place.message  # the private form is done with; the group's card is updated
+    return answer
 
 
 PRESSES: dict[str, Callable[[Baton, Actor, dict[str, Any], CardAction, Place], Answer]] = {

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.feishu import ids
 from bot.feishu.api import FeishuApi, FeishuError
 from bot.feishu.cards import message_card
 from bot.feishu.forms import new_task_form
@@ -107,6 +108,38 @@ def plain(text: Text, actor: Actor) -> str:
 def toast(kind: str, content: str) -> dict[str, Any]:
     """A card callback's answer: a toast ("info" | "success" | "error" | "warning") for the presser."""
     return {"toast": {"type": kind, "content": content}}
+
+
+# A form pressed open on a card a whole group sees is not put in that card's place (a callback's card
+# replaces a shared card for every reader): it goes to the presser alone, as Feishu's ephemeral cards are
+# meant to be used (a temporary card to interact with, deleted once done). These keys of a listener's
+# answer are acted on by FeishuListeners, which has the API, and never reach Feishu.
+PRIVATE_CARD = "_private_card"  # send this card to the presser only; the pressed card stays as it is
+DONE_WITH = "_done_with"  # the private form (a message id) was submitted: delete it
+PRIVATE = "private"  # in a form's callback values: the form is such a private card
+MARKED = frozenset({ids.FORM_SUBMIT_ACTION, ids.TYPE_ACTION})
+
+
+def privately(card: dict[str, Any]) -> dict[str, Any]:
+    """The answer that sends `card` to the presser alone, its form's submit (and Type menu) marked."""
+    _mark(card)
+    return {PRIVATE_CARD: card}
+
+
+def _mark(node: Any) -> None:
+    if isinstance(node, dict):
+        for behavior in node.get("behaviors") or []:
+            value = behavior.get("value")
+            if isinstance(value, dict) and value.get(ids.ACTION_KEY) in (
+                ids.FORM_SUBMIT_ACTION,
+                ids.TYPE_ACTION,
+            ):
+                value[PRIVATE] = 1
+        for child in node.values():
+            _mark(child)
+    elif isinstance(node, list):
+        for child in node:
+            _mark(child)
 
 
 def with_card(answer: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
