@@ -18,6 +18,7 @@ from handlers.clock import FixedClock
 from storage.models import OutboxMessage, TaskMessage
 from tests.fake_feishu import FakeFeishu
 from tests.feishu_cards import card_text, check_card
+from tests.live import eventually
 from tests.live_feishu import LiveFeishu
 from tests.test_feishu_end_to_end import ALICE, NOW, PAUL, setup_company, task
 from tests.test_feishu_end_to_end import fake as fake  # noqa: F401  (a fixture)
@@ -133,7 +134,8 @@ def test_a_form_opened_on_a_groups_card_goes_to_the_presser_alone(live: LiveFeis
     assert done["toast"]["type"] == "success", done
     assert set(done) == {"toast"}  # nothing of the private part reaches Feishu
     assert task(live).status == "blocked"
-    assert [c.body for c in live.fake.calls_to("ephemeral_delete")] == [{"message_id": "om_eph1"}]
+    deleted = eventually(lambda: live.fake.calls_to("ephemeral_delete"), what="the private form deleted")
+    assert [c.body for c in deleted] == [{"message_id": "om_eph1"}]
     live.settled()
     assert "blocked" in card_text(patches_of(live, card_id)[-1])
 

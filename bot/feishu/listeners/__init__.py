@@ -7,6 +7,7 @@ takes a parsed event and returns the card callback's answer (a toast, maybe a ca
 from __future__ import annotations
 
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu import ids
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from bot.app import Baton
 
 log = logging.getLogger("baton.feishu")
+
+DELETE_AFTER = 1.0  # seconds after answering a private form's submission, it is deleted
 
 
 def applink_host(domain: str) -> str:
@@ -69,8 +72,15 @@ class FeishuListeners:
             chat = event.open_chat_id
             send_private(self.api, open_id=event.operator_open_id, chat_id=chat, direct=not chat, card=card)
         if done:
-            try:
-                self.api.delete_ephemeral(ids.theirs(done))
-            except (FeishuError, RetryLater, Undeliverable) as err:  # sent directly instead: it stays
-                log.info("could not delete the private form %s: %s", done, err)
+            # Deleted once the press is answered (Feishu: an ephemeral card is removed after the
+            # interaction is complete), not while Feishu still waits for this answer.
+            later = threading.Timer(DELETE_AFTER, self._delete, args=(ids.theirs(done),))
+            later.daemon = True
+            later.start()
         return answer
+
+    def _delete(self, message_id: str) -> None:
+        try:
+            self.api.delete_ephemeral(message_id)
+        except (FeishuError, RetryLater, Undeliverable) as err:  # sent directly instead: it stays
+            log.info("could not delete the private form %s: %s", message_id, err)
