@@ -115,8 +115,12 @@ def create_app(settings: Settings, *, clock: Clock = system_clock, engine: Engin
     baton = _assemble(settings, engine, clock, directory, sender, delivery_directory)
     if feishu is not None:
         from bot.feishu.listeners import FeishuListeners
+        from bot.router import FEISHU
 
-        baton.feishu = FeishuListeners(baton, feishu[0], domain=settings.feishu_domain)
+        # What a press's answer shows, the sender need not patch again: both share what cards show.
+        feishu_sender = getattr(sender, "senders", {}).get(FEISHU)
+        shown = getattr(feishu_sender, "shown", None)
+        baton.feishu = FeishuListeners(baton, feishu[0], domain=settings.feishu_domain, shown=shown)
     if slack:
         _add_slack(baton, settings)
     return baton

@@ -11,11 +11,15 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from handlers.clock import Clock
+from handlers.context import Config
+from handlers.outgoing import Outgoing
+from handlers.ports import RetryLater, Skip, Undeliverable
 from handlers.results import Text
 from storage import deliveries, outbox
 from storage import people as people_store
 from storage import tasks as task_store
 from storage.db import unit_of_work
+from storage.models import OutboxMessage
 
 
 def queue_private(engine: Engine, *, user_id: str, channel_id: str | None, text: Text, clock: Clock) -> None:
@@ -65,6 +69,44 @@ def refresh_sent_in(session: Session, *, channel: str, ts: str, now: datetime) -
         data={"outbox_id": original.id},
     )
     return True
+
+
+def is_task_card(engine: Engine, *, task_id: int, channel: str, ts: str) -> bool:
+    """Is the message at (channel, ts) the task's card in that channel (one a whole group reads)?"""
+    with unit_of_work(engine) as session:
+        shown = outbox.card_location(session=session, task_id=task_id, channel=channel)
+        return shown is not None and shown.ts == ts
+
+
+def pressed_message(
+    engine: Engine, *, channel: str, ts: str, task_id: int | None, clock: Clock, config: Config
+) -> Outgoing | None:
+    """The message a press came from, as it reads now, for platforms that answer a press with the
+    updated message (Feishu): a task's shared card in a channel, or a direct message Baton sent (with
+    its reader's buttons). None for anything else, or when it cannot be composed now; the outbox brings
+    it up to date as before. Composed as the outbox would (handlers.messages), without asking any
+    directory: the presser is waiting."""
+    from handlers.messages import Composer
+
+    with unit_of_work(engine) as session:
+        composer = Composer(session, now=clock(), config=config, directory=None)
+        row: OutboxMessage | None = None
+        if task_id is not None:
+            shown = outbox.card_location(session=session, task_id=task_id, channel=channel)
+            if shown is not None and shown.ts == ts:
+                row = OutboxMessage(kind="card", recipient=channel, task_id=task_id, event="card")
+        if row is None:
+            original = outbox.sent_at(session=session, channel=channel, ts=ts)
+            if original is None or original.kind != "dm":
+                return None
+            data = json.dumps({"outbox_id": original.id})
+            row = OutboxMessage(
+                kind="refresh", recipient=original.recipient, task_id=original.task_id, data=data
+            )
+        try:
+            return composer.compose(row).message
+        except (Skip, Undeliverable, RetryLater):
+            return None
 
 
 def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[str, str | None] | None:

@@ -28,9 +28,11 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("POST", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)/reply$"), "reply"),
     ("PATCH", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)$"), "patch"),
     ("POST", re.compile(r"^/open-apis/ephemeral/v1/send$"), "ephemeral"),
+    ("POST", re.compile(r"^/open-apis/ephemeral/v1/delete$"), "ephemeral_delete"),
     ("GET", re.compile(r"^/open-apis/im/v1/messages/(?P<id>[^/]+)$"), "get_message"),
     ("GET", re.compile(r"^/open-apis/contact/v3/users/(?P<id>[^/]+)$"), "user"),
     ("GET", re.compile(r"^/open-apis/bot/v3/info$"), "bot_info"),
+    ("GET", re.compile(r"^/open-apis/im/v1/chats/(?P<id>[^/]+)$"), "chat"),
     ("POST", re.compile(r"^/callback/ws/endpoint$"), "ws_endpoint"),
 ]
 BOT_OPEN_ID = "ou_baton_bot"
@@ -58,6 +60,7 @@ class FakeFeishu:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
+        self.chats: dict[str, str] = {}  # group chat_id → name (GET chats answers 232011 for others)
         self.messages: dict[str, dict[str, Any]] = {}  # messages people wrote, for GET messages/:id
         self.faults: dict[str, list[Fault]] = {}
         self.acks: dict[str, Frame] = {}  # message_id header → the client's ack frame
@@ -92,6 +95,9 @@ class FakeFeishu:
         self.server.server_close()
 
     # -- test-facing helpers ----------------------------------------------------------------
+
+    def add_chat(self, chat_id: str, name: str) -> None:
+        self.chats[chat_id] = name
 
     def add_user(self, open_id: str, name: str, *, time_zone: str = "Asia/Shanghai", **extra: Any) -> None:
         self.users[open_id] = {"open_id": open_id, "name": name, "time_zone": time_zone, **extra}
@@ -225,6 +231,11 @@ class FakeFeishu:
             if found is None:
                 return 400, {"code": 230001, "msg": "message not found"}, {}
             return 200, {"code": 0, "msg": "success", "data": {"items": [found]}}, {}
+        if call.endpoint == "chat":
+            name = self.chats.get(call.path_id or "")
+            if name is None:
+                return 400, {"code": 232011, "msg": "Operator can NOT be out of the chat."}, {}
+            return 200, {"code": 0, "msg": "success", "data": {"name": name, "chat_mode": "group"}}, {}
         if call.endpoint == "user":
             user = self.users.get(call.path_id or "")
             if user is None:

@@ -68,12 +68,16 @@ def check_card(card: dict[str, Any]) -> list[dict[str, Any]]:
             assert value[ids.ACTION_KEY] in ids.CARD_ACTIONS
             assert json.loads(json.dumps(value)) == value
             values.append(value)
+        if c["tag"] == "select_static" and "behaviors" in c:  # a select outside a form calls back
+            (behavior,) = c["behaviors"]
+            assert behavior["type"] == "callback"
+            assert behavior["value"][ids.ACTION_KEY] in ids.CARD_ACTIONS
         if c["tag"] == "input":
             assert c["max_length"] <= 1000
         if c["tag"] == "form":
             names = [e["name"] for e in components(c["elements"]) if e["tag"] != "markdown" and "name" in e]
             assert len(names) == len(set(names))
-            inputs = [n for n in names if n != "submit"]
+            inputs = [n for n in names if n != "submit" and not n.startswith(ids.FIELD_PREFIX)]
             assert set(inputs) <= FIELDS, inputs
             submits = [e for e in components(c["elements"]) if e.get("form_action_type") == "submit"]
             assert len(submits) == 1

@@ -107,14 +107,20 @@ def card_action(
     operator: str = "ou_bob",
     message_id: str = "om_card1",
     chat_id: str = "oc_group1",
+    tag: str = "button",
+    option: str | None = None,
 ) -> dict[str, Any]:
+    """A press (`tag` button), or a choice in a select outside a form (its `option`)."""
+    action: dict[str, Any] = {"value": value, "tag": tag, "form_value": form_value or {}, "name": "submit"}
+    if option is not None:
+        action |= {"option": option, "name": "type", "form_value": {}}
     return {
         "schema": "2.0",
         "header": header("card.action.trigger", event_id),
         "event": {
             "operator": {"tenant_key": "t", "user_id": "bob", "open_id": operator, "union_id": "on_b"},
             "token": "c-callback-token",
-            "action": {"value": value, "tag": "button", "form_value": form_value or {}, "name": "submit"},
+            "action": action,
             "host": "im_message",
             "context": {"open_message_id": message_id, "open_chat_id": chat_id},
         },

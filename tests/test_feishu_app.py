@@ -26,8 +26,10 @@ ROUTE_PATHS = {
     "patch": "PATCH /open-apis/im/v1/messages/:message_id",
     "get_message": "GET /open-apis/im/v1/messages/:message_id",
     "ephemeral": "POST /open-apis/ephemeral/v1/send",
+    "ephemeral_delete": "POST /open-apis/ephemeral/v1/delete",
     "user": "GET /open-apis/contact/v3/users/:user_id",
     "bot_info": "GET /open-apis/bot/v3/info",
+    "chat": "GET /open-apis/im/v1/chats/:chat_id",
     "ws_endpoint": "POST /callback/ws/endpoint",
 }
 
@@ -86,6 +88,8 @@ def test_every_api_the_client_calls_is_listed_and_nothing_else(app: dict[str, An
         "user": lambda: api.user("ou_a"),
         "bot_open_id": lambda: api.bot_open_id(),
         "message": lambda: api.message("om_1"),
+        "chat_name": lambda: api.chat_name("oc_a"),
+        "delete_ephemeral": lambda: api.delete_ephemeral("om_1"),
     }
     public = {
         name for name, _ in inspect.getmembers(FeishuApi, inspect.isfunction) if not name.startswith("_")

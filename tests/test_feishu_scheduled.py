@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import Session, select
 
+from bot.feishu import ids
 from handlers.clock import FixedClock
 from storage.models import StandupAnswer, StandupRun, Task
 from tests.fake_feishu import FakeFeishu
 from tests.fake_slack import FakeSlack
+from tests.feishu_cards import check_card
 from tests.live import eventually, signed_headers, sweep_until
 from tests.live_feishu import LiveFeishu
 
@@ -88,10 +90,43 @@ def test_a_stand_up_day_on_feishu(live: LiveFeishu, fake: FakeFeishu) -> None:
             "waiting for parts",
         )
     run_until(live, START + timedelta(hours=3))  # past closing time: the summary, in the topic
-    eventually(
+    summary = eventually(
         lambda: [c for c in fake.calls_to("reply") if c.path_id == post_id and "paul" in json.dumps(c.body)],
         what="the summary in the topic",
+    )[-1]
+    # Its blocker's button opens the New task form for the presser alone: the group keeps the summary.
+    [value] = [
+        v for v in check_card(json.loads(summary.body["content"])) if v["a"] == ids.STANDUP_BLOCKER_ACTION
+    ]
+    answer = live.press(PETE, value, message_id="om_summary", chat_id="oc_prod")
+    assert "card" not in answer
+    [(who, form)] = [(w, c) for w, c in fake.cards("ephemeral") if ids.FORM_SUBMIT_ACTION in json.dumps(c)]
+    assert who == PETE and "waiting for parts" in json.dumps(form)
+
+
+def test_a_stand_up_prompt_names_its_group_asked_once(live: LiveFeishu, fake: FakeFeishu) -> None:
+    fake.add_chat("oc_prod", "Production floor")
+    live.say(PETE, "standup setup at 09:30 days mon-fri country CN", direct=False, chat="oc_prod")
+    live.say(
+        PETE,
+        "/standup add @paul @alice",
+        direct=False,
+        chat="oc_prod",
+        mentions={"paul": PAUL, "alice": ALICE},
     )
+    run_until(live, START + timedelta(minutes=30))
+    for who in (PAUL, ALICE):
+        prompt = eventually(lambda who=who: sent_to(fake, who), what="the prompt")[0]  # type: ignore[misc]
+        assert "Production floor" in prompt and "oc_prod" not in prompt
+    assert [c.path_id for c in fake.calls_to("chat")] == ["oc_prod"]  # asked once, then remembered
+
+
+def test_a_group_feishu_will_not_name_is_your_teams_group(live: LiveFeishu, fake: FakeFeishu) -> None:
+    live.say(PETE, "standup setup at 09:30 days mon-fri country CN", direct=False, chat="oc_prod")
+    live.say(PETE, "/standup add @paul", direct=False, chat="oc_prod", mentions={"paul": PAUL})
+    run_until(live, START + timedelta(minutes=30))
+    prompt = eventually(lambda: sent_to(fake, PAUL), what="paul's prompt")[0]
+    assert "your team's group" in prompt and "oc_prod" not in prompt
 
 
 def test_an_overdue_reminder_reaches_the_feishu_person(live: LiveFeishu, fake: FakeFeishu) -> None:

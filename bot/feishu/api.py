@@ -34,6 +34,7 @@ from lark_oapi.api.contact.v3 import GetUserRequest
 from lark_oapi.api.im.v1 import (
     CreateMessageRequest,
     CreateMessageRequestBody,
+    GetChatRequest,
     GetMessageRequest,
     PatchMessageRequest,
     PatchMessageRequestBody,
@@ -61,6 +62,7 @@ UNDELIVERABLE = {
     232011: "the chat was not found",
 }
 EPHEMERAL_URI = "/open-apis/ephemeral/v1/send"
+EPHEMERAL_DELETE_URI = "/open-apis/ephemeral/v1/delete"
 BOT_INFO_URI = "/open-apis/bot/v3/info"
 DEFAULT_TIMEOUT = 10.0
 
@@ -200,6 +202,18 @@ class FeishuApi:
         data = self._call(request, "ephemeral")
         return Sent(message_id=str(data.get("message_id") or ""), chat_id=chat_id)
 
+    def delete_ephemeral(self, message_id: str) -> None:
+        """Remove a card only one person saw, once they are done with it ("Delete ephemeral message card")."""
+        request = (
+            BaseRequest.builder()
+            .http_method(lark.HttpMethod.POST)
+            .uri(EPHEMERAL_DELETE_URI)
+            .token_types({lark.AccessTokenType.TENANT})
+            .body({"message_id": message_id})
+            .build()
+        )
+        self._call(request, "delete ephemeral")
+
     def message(self, message_id: str) -> Message | None:
         """A message's text and sender ("Obtain the content of a specified message", GET
         /open-apis/im/v1/messages/:message_id: data.items[0].{msg_type, body.content, sender, mentions,
@@ -223,6 +237,19 @@ class FeishuApi:
             root_id=item.get("root_id") or None,
             sender_type=str((item.get("sender") or {}).get("sender_type") or "user"),
         )
+
+    # -- groups ---------------------------------------------------------------------------------
+
+    def chat_name(self, chat_id: str) -> str | None:
+        """A group's name ("Obtain group information", GET /open-apis/im/v1/chats/:chat_id, data.name;
+        scope im:chat:readonly), or None when Feishu will not say (no scope, the bot left, a one-to-one
+        chat without a name)."""
+        try:
+            data = self._call(GetChatRequest.builder().chat_id(chat_id).build(), "chat")
+        except (FeishuError, Undeliverable) as err:
+            log.info("no name for chat %s: %s", chat_id, err)
+            return None
+        return str(data.get("name") or "").strip() or None
 
     # -- people ---------------------------------------------------------------------------------
 

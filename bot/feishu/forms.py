@@ -14,11 +14,12 @@ from typing import Any
 
 from bot.feishu import ids, syntax
 from bot.feishu.render import button, card, clip, link, md, plain, plain_text
-from handlers.results import DeptView
+from handlers.results import DeptView, TypeView
 
 PRIORITIES = ("urgent", "high", "normal", "low")
 INPUT_LIMIT = 1000  # an input's max_length may be at most 1,000
 MAX_OPTIONS = 100
+MAX_FIELDS = 20  # a request type's fields shown as inputs (each is one component of the 200)
 
 
 def _label(locale: str, key: str) -> dict[str, Any]:
@@ -26,12 +27,20 @@ def _label(locale: str, key: str) -> dict[str, Any]:
 
 
 def text_input(
-    name: str, locale: str, label: str, *, required: bool, multiline: bool = False, value: str = ""
+    name: str,
+    locale: str,
+    label: str,
+    *,
+    required: bool,
+    multiline: bool = False,
+    value: str = "",
+    caption: str | None = None,
 ) -> dict[str, Any]:
+    """A text input labelled by the catalogue's `label`, or by `caption` as given (a field's own name)."""
     element: dict[str, Any] = {
         "tag": "input",
         "name": name,
-        "label": _label(locale, label),
+        "label": plain_text(clip(caption, 100)) if caption is not None else _label(locale, label),
         "label_position": "top",
         "required": required,
         "max_length": INPUT_LIMIT,
@@ -105,9 +114,14 @@ def new_task_form(
     metadata: dict[str, Any],
     title: str = "",
     details: str = "",
+    dept: str | None = None,
+    types: tuple[TypeView, ...] = (),
+    chosen: TypeView | None = None,
 ) -> dict[str, Any]:
-    """Title, details, owner (person picker), department, due date + time, priority."""
+    """Title, details, owner (person picker), department, due date + time, priority; with request types,
+    the Type menu above the form and, once one is chosen, an input per field of that type."""
     elements: list[dict[str, Any]] = [
+        *field_inputs(locale, chosen),
         text_input(ids.FIELD_TITLE, locale, "f_title", required=True, value=title),
         text_input(ids.FIELD_DETAILS, locale, "f_details", required=False, multiline=True, value=details),
         person_picker(ids.FIELD_OWNER, locale, "f_owner", required=False),
@@ -115,8 +129,15 @@ def new_task_form(
     ]
     if departments:
         options = [_option(d.name, f"#{d.name}") for d in departments]
+        known = dept if any(d.name == dept for d in departments[:MAX_OPTIONS]) else None
         elements.append(
-            static_select(ids.FIELD_DEPARTMENT, options, placeholder=plain(locale, "f_dept"), required=False)
+            static_select(
+                ids.FIELD_DEPARTMENT,
+                options,
+                placeholder=plain(locale, "f_dept"),
+                required=False,
+                initial=known,
+            )
         )
     elements += due_inputs(locale, date_required=False)
     priorities = [_option(p, plain(locale, f"priority_{p}")) for p in PRIORITIES]
@@ -126,12 +147,52 @@ def new_task_form(
             priorities,
             placeholder=plain(locale, "f_priority"),
             required=True,
-            initial="normal",
+            initial=(chosen.priority if chosen and chosen.priority in PRIORITIES else None) or "normal",
         )
     )
     if metadata.get("link"):
         elements.append(md(link(str(metadata["link"]), plain(locale, "f_source"))))
-    return form_card(ids.NEW_TASK_FORM, locale, "form_new", "form_submit", elements, **metadata)
+    submit_meta = dict(metadata)
+    if chosen is not None:
+        # The submission says which type and which field each `field_<n>` input holds.
+        submit_meta |= {"type": chosen.key, "fields": [name for name, _ in chosen.fields[:MAX_FIELDS]]}
+    form = form_card(ids.NEW_TASK_FORM, locale, "form_new", "form_submit", elements, **submit_meta)
+    if types:
+        prefill = {"title": clip(title, INPUT_LIMIT), "details": clip(details, INPUT_LIMIT)}
+        menu = type_menu(locale, types, chosen, {**metadata, **prefill})
+        form["body"]["elements"].insert(0, menu)
+    return form
+
+
+def type_menu(
+    locale: str, types: tuple[TypeView, ...], chosen: TypeView | None, known: dict[str, Any]
+) -> dict[str, Any]:
+    """The Type menu: a select outside the form container (inside one it would not call back); choosing
+    calls back with the chosen type as `option` and `known` (metadata, prefilled title and details) as
+    the value, and is answered with the form redrawn."""
+    options = [_option(v.key, f"#{v.dept} {v.name}") for v in types[:MAX_OPTIONS]]
+    menu = static_select(
+        ids.FIELD_TYPE,
+        options,
+        placeholder=plain(locale, "label_type"),
+        required=False,
+        initial=chosen.key if chosen else None,
+    )
+    menu.pop("required")  # only a form's inputs are required or not
+    menu["behaviors"] = [{"type": "callback", "value": {ids.ACTION_KEY: ids.TYPE_ACTION, **known}}]
+    return menu
+
+
+def field_inputs(locale: str, chosen: TypeView | None) -> list[dict[str, Any]]:
+    """An input per field of the chosen type, named by position (a field's name may hold any character);
+    a required one is marked `*` but left optional to Feishu: the handler refuses it empty, in a toast."""
+    if chosen is None:
+        return []
+    out = []
+    for n, (name, required) in enumerate(chosen.fields[:MAX_FIELDS]):
+        caption = f"{name} *" if required else name
+        out.append(text_input(f"{ids.FIELD_PREFIX}{n}", locale, "", required=False, caption=caption))
+    return out
 
 
 def reason_form(locale: str, move: str, task_id: int) -> dict[str, Any]:

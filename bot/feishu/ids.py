@@ -39,8 +39,10 @@ FORM_SUBMIT_ACTION = "form_submit"  # a form's submit button; value: {"a", "form
 INTAKE_OFFER_ACTION = (
     "intake_offer"  # the offer after the intake reaction; value: {"a", "channel", "message"}
 )
+TYPE_ACTION = "task_type"  # the New task form's Type menu; value: {"a", ...metadata, "title", "details"}
 CARD_ACTIONS = frozenset(
     {
+        TYPE_ACTION,
         MOVE_ACTION,
         SNOOZE_ACTION,
         OPEN_FORM_ACTION,
@@ -70,6 +72,7 @@ FIELD_DUE_DATE = "due_date"  # date picker: "YYYY-MM-DD" (plus the reader's time
 FIELD_DUE_TIME = "due_time"
 FIELD_PRIORITY = "priority"
 FIELD_TYPE = "type"
+FIELD_PREFIX = "field_"  # + a request type's field position: that field's input ("field_0", "field_1", …)
 FIELD_REASON = "reason"
 FIELD_COMMENT = "comment"
 FIELD_DONE = "done"

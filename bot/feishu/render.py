@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.feishu import ids, syntax
-from handlers.format import BOLD, CODE, LINK, fill, instant, stats_lines
+from handlers.format import BOLD, CODE, LINK, fill, instant, intake_lines, stats_lines
 from handlers.i18n import CATALOGUE, EN, template
 from handlers.results import DeptView, Reply, TaskView, Text
 
@@ -220,6 +220,8 @@ def task_elements(
         lines.append(f"**{t(locale, 'label_waits_for')}**: " + ", ".join(f"T-{i}" for i in view.waits_for))
     if view.source_link:
         lines.append(link(view.source_link, t(locale, "label_source")))
+    # A request's type, its fields and the requester's rating (SPEC §8), as typed: escaped.
+    lines += [syntax.escape(clip(line, 1000)) for line in intake_lines(view, locale)]
     elements = [md(head), md("\n".join(lines))]
     if view.details:
         elements.append(md(syntax.escape(clip(view.details, 4000))))

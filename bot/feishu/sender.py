@@ -13,6 +13,7 @@ still refuses comes back from api.py as RetryLater / Undeliverable.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -21,9 +22,11 @@ from typing import Any
 from bot.feishu import ids
 from bot.feishu.api import FeishuApi, FeishuError, Sent
 from bot.feishu.cards import message_card
+from bot.feishu.chats import ChatNames
+from bot.feishu.shown import ShownCards
 from bot.pacing import Pacer
 from handlers.clock import Clock, system_clock
-from handlers.outgoing import HomeView, Landed, Outgoing, Where
+from handlers.outgoing import HomeView, Landed, Outgoing, StandupPrompt, Where
 from handlers.ports import Hold, Undeliverable
 
 log = logging.getLogger("baton.feishu")
@@ -38,9 +41,17 @@ class FeishuSender:
     """Renders each typed message as a card (bot/feishu/cards.py) and sends, replies, patches; no more."""
 
     def __init__(
-        self, api: FeishuApi, *, clock: Clock = system_clock, monotonic: Callable[[], float] | None = None
+        self,
+        api: FeishuApi,
+        *,
+        clock: Clock = system_clock,
+        monotonic: Callable[[], float] | None = None,
+        shown: ShownCards | None = None,
+        chats: ChatNames | None = None,
     ) -> None:
         self.api = api
+        self.chats = chats or ChatNames(api, clock=clock)
+        self.shown = shown or ShownCards()  # shared with the listeners, which answer presses with cards
         tick = monotonic or (lambda: clock().timestamp())  # tests move a FixedClock; production: real time
         self.per_recipient = Pacer(burst=PER_RECIPIENT, rate=float(PER_RECIPIENT), monotonic=tick)
         self.app_second = Pacer(burst=APP_PER_SECOND, rate=float(APP_PER_SECOND), monotonic=tick)
@@ -49,9 +60,12 @@ class FeishuSender:
 
     def deliver(self, message: Outgoing) -> Landed | None:
         where = message.where
+        card = message_card(self._named(message))
+        if where.update is not None and self.shown.showing(where.update, card):
+            # The press that made this change was answered with this very card (bot/feishu/shown.py).
+            return Landed(where.conversation, where.update)
         if not self._pace(where.update or where.only_for or where.conversation):
             raise Hold()
-        card = message_card(message)
         uuid = f"baton-outbox-{message.origin.row_id}" if message.origin.row_id else None
         if isinstance(message.body, HomeView):
             self._direct(where.conversation, card, uuid)
@@ -62,6 +76,7 @@ class FeishuSender:
         if where.update is not None:
             try:
                 self.api.patch_card(ids.theirs(where.update), card)
+                self.shown.put(where.update, card)
                 return Landed(where.conversation, where.update)
             except (FeishuError, Undeliverable) as err:  # older than 14 days, recalled, or gone
                 if not where.post_if_gone:
@@ -84,6 +99,15 @@ class FeishuSender:
             )
         chat = ids.ours(sent.chat_id) if sent.chat_id else where.conversation
         return Landed(chat, ids.ours(sent.message_id))
+
+    def _named(self, message: Outgoing) -> Outgoing:
+        """A stand-up prompt names its group (the handlers know people's names, not groups')."""
+        body = message.body
+        if isinstance(body, StandupPrompt) and body.channel not in message.names:
+            name = self.chats.name(body.channel)
+            if name:
+                return dataclasses.replace(message, names={**message.names, body.channel: name})
+        return message
 
     def _pace(self, key: str) -> bool:
         with self._lock:

@@ -10,25 +10,31 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.feishu import ids
 from bot.feishu.events import CardAction
-from bot.feishu.forms import assign_form, comment_form, due_form, new_task_form, reason_form, standup_form
+from bot.feishu.forms import assign_form, comment_form, due_form, reason_form, standup_form
 from bot.feishu.ids import ours
 from bot.feishu.listeners.common import (
+    DONE_WITH,
+    PRIVATE,
     Place,
     actor_of,
     after_press,
     departments,
     plain,
+    privately,
     run,
+    task_form,
     toast,
     with_card,
 )
 from bot.feishu.listeners.intake import open_offered
 from bot.feishu.render import reply_card
+from bot.feishu.shown import ShownCards
 from handlers.commands import (
     Assign,
     Comment,
@@ -43,8 +49,10 @@ from handlers.commands import (
 )
 from handlers.context import CONVERSATIONS, Actor
 from handlers.errors import BatonError, InvalidInput
-from handlers.interactions import blocker_form_values, queue_private, request_home
+from handlers.intake_commands import Rate
+from handlers.interactions import blocker_form_values, is_task_card, queue_private, request_home
 from handlers.lifecycle import Priority
+from handlers.ratings import RATING_MOVES
 from handlers.results import Text
 from handlers.runner import Here
 from handlers.standup_commands import StandupAnswerText
@@ -55,13 +63,28 @@ if TYPE_CHECKING:
 log = logging.getLogger("baton.feishu")
 
 REASON_MOVES = frozenset({"block", "reopen", "cancel"})  # these ask why first
+ANSWER_BUDGET = 2.0  # seconds: an answer sent later may miss Feishu's 3
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
 
 Answer = dict[str, Any]
 
 
-def on_card(baton: Baton, event: CardAction) -> Answer | None:
+def on_card(baton: Baton, event: CardAction, shown: ShownCards | None = None) -> Answer | None:
+    started = time.monotonic()
+    answer = _answer(baton, event)
+    message = event.open_message_id
+    if shown is not None and message and answer and "card" in answer:
+        # The answer's card replaces the pressed one (for every reader of a shared card) when Feishu gets
+        # it within its 3 seconds; answered later, it may not have: the outbox's PATCH then still goes.
+        if time.monotonic() - started < ANSWER_BUDGET:
+            shown.put(ours(message), answer["card"]["data"])
+        else:
+            shown.forget(ours(message))
+    return answer
+
+
+def _answer(baton: Baton, event: CardAction) -> Answer | None:
     action, value = event.action, event.value
     actor = actor_of(baton, event.operator_open_id)
     place = Place(
@@ -86,14 +109,18 @@ def _here(place: Place) -> Here:
 def _move(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Answer:
     move, task_id = str(value["move"]), int(value["task"])
     if move in REASON_MOVES:
-        return with_card({}, reason_form(actor.locale, move, task_id))
-    outcome = run(baton, actor, Move(move=move, task_id=task_id, pressed=True), _here(place))
-    return after_press(baton, actor, outcome, place)
+        return _form_for(baton, place, task_id, reason_form(actor.locale, move, task_id))
+    command: TaskCommand = Move(move=move, task_id=task_id, pressed=True)
+    if move in RATING_MOVES:  # one of the five rating buttons sent after verifying (as on Slack)
+        command = Rate(task_id=task_id, rating=int(move.removeprefix("rate")))
+    outcome = run(baton, actor, command, _here(place))
+    return after_press(baton, actor, outcome, place, task_id)
 
 
 def _snooze(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Answer:
-    outcome = run(baton, actor, Snooze(task_id=int(value["task"])), _here(place))
-    return after_press(baton, actor, outcome, place)
+    task_id = int(value["task"])
+    outcome = run(baton, actor, Snooze(task_id=task_id), _here(place))
+    return after_press(baton, actor, outcome, place, task_id)
 
 
 SMALL_FORMS: dict[str, Callable[[str, int], dict[str, Any]]] = {
@@ -106,15 +133,27 @@ SMALL_FORMS: dict[str, Callable[[str, int], dict[str, Any]]] = {
 def _open_form(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, place: Place) -> Answer:
     form = str(value["form"])
     if form == ids.NEW_TASK_FORM:
-        meta = {"channel": place.chat, "conversation": "channel"}
-        card = new_task_form(actor.locale, departments(baton, actor), metadata=meta)
+        card = task_form(baton, actor, metadata={"channel": place.chat, "conversation": "channel"})
     elif form == ids.REASON_FORM:
         card = reason_form(actor.locale, str(value["move"]), int(value["task"]))
     elif form in SMALL_FORMS:
         card = SMALL_FORMS[form](actor.locale, int(value["task"]))
     else:
         return {}
-    return with_card({}, card)
+    task = value.get("task")
+    return _form_for(baton, place, int(task) if str(task or "").isdigit() else None, card)
+
+
+def _form_for(baton: Baton, place: Place, task_id: int | None, card: dict[str, Any]) -> Answer:
+    """A form opened from a card: in the card's place, unless that card is a task's card a group shares
+    (then the presser alone gets it, and the group's card stays)."""
+    shared = (
+        task_id is not None
+        and place.chat is not None
+        and place.message is not None
+        and is_task_card(baton.engine, task_id=task_id, channel=place.chat, ts=place.message)
+    )
+    return privately(card) if shared else with_card({}, card)
 
 
 def _list_more(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, _p: Place) -> Answer:
@@ -142,14 +181,25 @@ def _blocker(baton: Baton, actor: Actor, value: dict[str, Any], _e: CardAction, 
     prefill = blocker_form_values(baton.engine, run_id=int(value["run"]), user_id=str(value["user"]))
     if prefill is None:
         return toast("warning", plain(Text("standup_no_run"), actor))
-    card = new_task_form(
-        actor.locale,
-        departments(baton, actor),
+    card = task_form(
+        baton,
+        actor,
         metadata={"channel": prefill["channel"], "conversation": "channel"},
         title=prefill["title"] or "",
         details=prefill["details"] or "",
     )
-    return with_card({}, card)
+    return privately(card)  # the button is on the day's summary, which the whole group sees
+
+
+PREFILLED = ("title", "details")  # what the Type menu's value carries besides the form's metadata
+
+
+def _type_chosen(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction, _p: Place) -> Answer:
+    """The New task form's Type menu: the form redrawn with that type's fields and priority, keeping its
+    metadata and what it was filled with (the inputs' typed text does not come with a select's choice)."""
+    meta = {k: v for k, v in value.items() if k != ids.ACTION_KEY and k not in PREFILLED}
+    prefill = {k: str(value.get(k) or "") for k in PREFILLED}
+    return with_card({}, task_form(baton, actor, metadata=meta, chosen=event.option, **prefill))
 
 
 # -- form submissions ---------------------------------------------------------------------------------
@@ -180,13 +230,23 @@ def due_text(values: dict[str, Any]) -> str | None:
 
 def _new_task(values: dict[str, Any], meta: dict[str, Any]) -> NewTask:
     priority = _text(values, ids.FIELD_PRIORITY) or "normal"
+    # A request type chosen in the Type menu: its name leads the title, as typed after `/task new` (as
+    # Slack's form does); its fields are the `field_<n>` inputs, named in the submit button's metadata.
+    type_dept, _, type_name = str(meta.get("type") or "").partition("/")
+    title = _text(values, ids.FIELD_TITLE)
+    names = [str(n) for n in meta.get("fields") or []]
+    fields = tuple(
+        (name, _text(values, f"{ids.FIELD_PREFIX}{n}"))
+        for n, name in enumerate(names)
+        if _text(values, f"{ids.FIELD_PREFIX}{n}")
+    )
+    dept = _text(values, ids.FIELD_DEPARTMENT) or type_dept
     return NewTask(
-        title=_text(values, ids.FIELD_TITLE),
+        title=f"{type_name} {title}" if type_name and title else title,
+        fields=fields,
         details=_text(values, ids.FIELD_DETAILS),
         owner=_person(values, ids.FIELD_OWNER),
-        dept=DeptRef(name=_text(values, ids.FIELD_DEPARTMENT))
-        if _text(values, ids.FIELD_DEPARTMENT)
-        else None,
+        dept=DeptRef(name=dept) if dept else None,
         due=due_text(values),
         priority=Priority(priority) if priority in Priority._value2member_map_ else Priority.NORMAL,
         source_link=meta.get("link") or None,
@@ -224,10 +284,11 @@ BUILDERS: dict[str, Callable[[dict[str, Any], dict[str, Any]], Any]] = {
 
 
 def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction, place: Place) -> Answer:
-    meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form")}
+    meta = {k: v for k, v in value.items() if k not in (ids.ACTION_KEY, "form", "type", "fields", PRIVATE)}
+    typed = {k: value[k] for k in ("type", "fields") if k in value}
     build = BUILDERS[str(value["form"])]
     try:
-        command: TaskCommand = build(event.form_value or {}, meta)
+        command: TaskCommand = build(event.form_value or {}, {**meta, **typed})
     except BatonError as refusal:
         return toast("error", plain(Text(refusal.key, refusal.params), actor))
     conversation = meta.get("conversation")
@@ -247,7 +308,11 @@ def _submit(baton: Baton, actor: Actor, value: dict[str, Any], event: CardAction
             text=outcome.reply.text,
             clock=baton.clock,
         )
-    return after_press(baton, actor, outcome, place)
+    task_id = int(meta["task"]) if str(meta.get("task") or "").isdigit() else None
+    answer = after_press(baton, actor, outcome, place, task_id)
+    if value.get(PRIVATE) and outcome.ok and place.message:
+        answer[DONE_WITH] = place.message  # the private form is done with; the group's card is updated
+    return answer
 
 
 PRESSES: dict[str, Callable[[Baton, Actor, dict[str, Any], CardAction, Place], Answer]] = {
@@ -260,4 +325,5 @@ PRESSES: dict[str, Callable[[Baton, Actor, dict[str, Any], CardAction, Place], A
     ids.STANDUP_BLOCKER_ACTION: _blocker,
     ids.FORM_SUBMIT_ACTION: _submit,
     ids.INTAKE_OFFER_ACTION: open_offered,
+    ids.TYPE_ACTION: _type_chosen,
 }

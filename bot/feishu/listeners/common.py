@@ -8,16 +8,20 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.feishu import ids
 from bot.feishu.api import FeishuApi, FeishuError
+from bot.feishu.cards import message_card
+from bot.feishu.forms import new_task_form
 from bot.feishu.ids import ours
 from bot.feishu.syntax import Mention, looks_like_a_ping
 from handlers.command_parser import tokenize
 from handlers.commands import DeptList, Literal, PersonRef, Token
 from handlers.context import Actor
 from handlers.format import fill, plain_markup
-from handlers.interactions import queue_private, refresh_sent
+from handlers.intake_commands import TypeList
+from handlers.interactions import pressed_message, queue_private, refresh_sent
 from handlers.ports import RetryLater, Undeliverable
-from handlers.results import DeptView, Text
+from handlers.results import DeptView, Text, TypeView
 from handlers.runner import NOWHERE, Here, Outcome, Runner
 
 if TYPE_CHECKING:
@@ -53,6 +57,26 @@ def departments(baton: Baton, actor: Actor) -> tuple[DeptView, ...]:
     return runner(baton).run(actor, DeptList()).reply.departments
 
 
+def request_types(baton: Baton, actor: Actor) -> tuple[TypeView, ...]:
+    """Every department's request types, for the New task form's Type menu."""
+    return runner(baton).run(actor, TypeList()).reply.types
+
+
+def task_form(
+    baton: Baton, actor: Actor, *, metadata: dict[str, Any], chosen: str | None = None, **prefill: Any
+) -> dict[str, Any]:
+    """The New task form however it opens (command, menu, offer, stand-up blocker, the Type menu): the
+    departments and request types to choose from, filled with what is known; `chosen` is a type's key
+    (an unknown one, removed meanwhile, leaves the plain form)."""
+    types = request_types(baton, actor)
+    picked = next((v for v in types if v.key == chosen), None)
+    if picked is not None and not prefill.get("dept"):
+        prefill["dept"] = picked.dept
+    return new_task_form(
+        actor.locale, departments(baton, actor), metadata=metadata, types=types, chosen=picked, **prefill
+    )
+
+
 def tokens(text: str, mentions: tuple[Mention, ...]) -> list[Token]:
     """A message's text (people as @name) as the handlers' tokens: each person the speaker mentioned is a
     PersonRef in our namespace; a typed `@所有人` or `<at …>` is a Literal; quoted phrases stay whole."""
@@ -86,6 +110,38 @@ def toast(kind: str, content: str) -> dict[str, Any]:
     return {"toast": {"type": kind, "content": content}}
 
 
+# A form pressed open on a card a whole group sees is not put in that card's place (a callback's card
+# replaces a shared card for every reader): it goes to the presser alone, as Feishu's ephemeral cards are
+# meant to be used (a temporary card to interact with, deleted once done). These keys of a listener's
+# answer are acted on by FeishuListeners, which has the API, and never reach Feishu.
+PRIVATE_CARD = "_private_card"  # send this card to the presser only; the pressed card stays as it is
+DONE_WITH = "_done_with"  # the private form (a message id) was submitted: delete it
+PRIVATE = "private"  # in a form's callback values: the form is such a private card
+MARKED = frozenset({ids.FORM_SUBMIT_ACTION, ids.TYPE_ACTION})
+
+
+def privately(card: dict[str, Any]) -> dict[str, Any]:
+    """The answer that sends `card` to the presser alone, its form's submit (and Type menu) marked."""
+    _mark(card)
+    return {PRIVATE_CARD: card}
+
+
+def _mark(node: Any) -> None:
+    if isinstance(node, dict):
+        for behavior in node.get("behaviors") or []:
+            value = behavior.get("value")
+            if isinstance(value, dict) and value.get(ids.ACTION_KEY) in (
+                ids.FORM_SUBMIT_ACTION,
+                ids.TYPE_ACTION,
+            ):
+                value[PRIVATE] = 1
+        for child in node.values():
+            _mark(child)
+    elif isinstance(node, list):
+        for child in node:
+            _mark(child)
+
+
 def with_card(answer: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
     """The callback's answer that also replaces the pressed card (card JSON 2.0, as "raw" data)."""
     return {**answer, "card": {"type": "raw", "data": card}}
@@ -109,9 +165,14 @@ def send_private(
         log.warning("could not answer %s privately: %s", open_id, err)
 
 
-def after_press(baton: Baton, actor: Actor, outcome: Outcome, place: Place) -> dict[str, Any]:
-    """A refusal: a private note (and the toast says why); a change: the pressed card brought up to date
-    through the outbox. The callback's answer is the toast."""
+def after_press(
+    baton: Baton, actor: Actor, outcome: Outcome, place: Place, task_id: int | None = None
+) -> dict[str, Any]:
+    """A refusal: a private note (and the toast says why). A change: the toast, and the pressed card as it
+    reads now (SPEC §7): a task's shared card or a direct message Baton sent. On a shared card
+    (`update_multi`) the callback's card updates it for every reader, as Feishu documents; the outbox
+    still brings it up to date (another replica, a late answer), and skips a PATCH that would put the
+    very card this answer shows (bot/feishu/shown.py)."""
     if not outcome.ok and outcome.reply.text is not None:
         queue_private(
             baton.engine,
@@ -122,10 +183,26 @@ def after_press(baton: Baton, actor: Actor, outcome: Outcome, place: Place) -> d
         )
         baton.worker.wake()
         return toast("error", plain(outcome.reply.text, actor))
+    card = None
     if place.chat and place.message:
         # A card sent to one person is re-rendered; a shared card is already queued by the handler.
         refresh_sent(baton.engine, channel=place.chat, ts=place.message, clock=baton.clock)
+        card = pressed_card(baton, place, task_id)
     baton.worker.wake()
-    if outcome.reply.text is not None:
-        return toast("success", plain(outcome.reply.text, actor))
-    return toast("success", "✓")
+    said = toast("success", plain(outcome.reply.text, actor) if outcome.reply.text is not None else "✓")
+    return with_card(said, card) if card is not None else said
+
+
+def pressed_card(baton: Baton, place: Place, task_id: int | None) -> dict[str, Any] | None:
+    """The pressed message's card as the outbox would draw it now; None when it is no task card or
+    direct message of Baton's (a form, a list), or cannot be drawn now."""
+    assert place.chat is not None and place.message is not None
+    message = pressed_message(
+        baton.engine,
+        channel=place.chat,
+        ts=place.message,
+        task_id=task_id,
+        clock=baton.clock,
+        config=baton.config,
+    )
+    return message_card(message) if message is not None else None

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 from bot.feishu import ids
 from bot.feishu.api import FeishuApi, Message
 from bot.feishu.events import CardAction, MessageReceived, ReactionCreated
-from bot.feishu.forms import new_task_form
 from bot.feishu.ids import ours
-from bot.feishu.listeners.common import Place, actor_of, departments, plain, run, toast, with_card
+from bot.feishu.listeners.common import Place, actor_of, plain, run, task_form, toast, with_card
 from bot.feishu.syntax import message_text, parse_text
 from handlers import standup_replies
 from handlers.command_parser import parse_task_command
@@ -152,9 +151,7 @@ def open_offered(
         "link": offer.get("link") or "",
         "thread": offer.get("thread") or message_id,
     }
-    card = new_task_form(
-        actor.locale, departments(baton, actor), metadata=meta, title=title_of(quote), details=quote
-    )
+    card = task_form(baton, actor, metadata=meta, title=title_of(quote), details=quote)
     return with_card({}, card)
 
 

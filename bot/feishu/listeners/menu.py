@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from bot.feishu import ids
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import BotMenu
-from bot.feishu.forms import new_task_form, standup_form
-from bot.feishu.listeners.common import actor_of, departments, send_private
+from bot.feishu.forms import standup_form
+from bot.feishu.listeners.common import actor_of, departments, send_private, task_form
 from handlers.interactions import open_run_of, queue_private, request_home
 from handlers.results import Text
 
@@ -21,7 +21,7 @@ def on_menu(baton: Baton, api: FeishuApi, event: BotMenu) -> None:
     actor = actor_of(baton, event.operator_open_id, event.operator_name)
     if event.event_key == ids.MENU_NEW_TASK:
         meta = {"channel": None, "conversation": "direct"}
-        card = new_task_form(actor.locale, departments(baton, actor), metadata=meta)
+        card = task_form(baton, actor, metadata=meta)
         send_private(api, open_id=event.operator_open_id, chat_id=None, direct=True, card=card)
     elif event.event_key == ids.MENU_MY_TASKS:
         request_home(baton.engine, user_id=actor.user_id, clock=baton.clock)

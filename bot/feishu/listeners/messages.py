@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 from bot.feishu import ids
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import MessageReceived
-from bot.feishu.forms import new_task_form
 from bot.feishu.ids import ours
 from bot.feishu.listeners import intake
-from bot.feishu.listeners.common import actor_of, departments, run, runner, send_private, tokens
+from bot.feishu.listeners.common import actor_of, run, runner, send_private, task_form, tokens
 from bot.feishu.render import reply_card
 from handlers.command_parser import _SUBCOMMANDS, parse_task_command
 from handlers.commands import Literal, NewTask, Token
@@ -94,7 +93,7 @@ def on_message(baton: Baton, api: FeishuApi, event: MessageReceived, *, applink:
 def answer(baton: Baton, api: FeishuApi, event: MessageReceived, outcome: Outcome, here: Here) -> None:
     if outcome.reply.kind == "form":
         meta = {"channel": here.channel_id, "conversation": here.conversation}
-        card = new_task_form(outcome.locale, departments(baton, outcome.actor), metadata=meta)
+        card = task_form(baton, outcome.actor, metadata=meta)
     else:
         card = reply_card(outcome.reply, locale=outcome.locale, tz=outcome.tz, now=baton.clock())
     if card:
