@@ -19,7 +19,14 @@ from storage import deliveries
 from storage import people as people_store
 from storage import tasks as task_store
 
+TITLE_FROM_MESSAGE = 150  # a message's first line makes the title, cut to this many characters
 QUIET = Reply(kind="none")  # nothing to say to anyone (not an intake channel, a repeat, a stranger's reply)
+
+
+def title_of(text: str) -> str:
+    """A message's first written line, short enough for a title ("" for a message with no text)."""
+    first_line = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return first_line if len(first_line) <= TITLE_FROM_MESSAGE else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
 
 
 def file_message(ctx: Context, cmd: FileMessage) -> Reply:

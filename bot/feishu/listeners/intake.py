@@ -33,6 +33,7 @@ from handlers.interactions import (
     queue_thread_text,
     thread_has_tasks,
 )
+from handlers.message_intake import title_of
 from handlers.results import Text
 from handlers.runner import Here, Outcome, refused
 
@@ -41,15 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("baton.feishu")
 
-TITLE_FROM_MESSAGE = 150
 NEW_WORDS = frozenset({"new", "create", "add", "新建"})  # the handlers' words for `/task new`
 CHANNEL_KEYS = frozenset({"channel", "频道", "intake", "收件频道"})  # `/task dept set` keys naming a group
-
-
-def title_of(text: str) -> str:
-    """A message's first line, short enough for a title."""
-    first_line = text.strip().splitlines()[0].strip() if text.strip() else ""
-    return first_line if len(first_line) <= TITLE_FROM_MESSAGE else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
 
 
 def chat_link(applink: str, chat_id: str) -> str:

@@ -23,6 +23,7 @@ from handlers.command_parser import _SUBCOMMANDS, parse_task_command
 from handlers.commands import Literal, NewTask, Token
 from handlers.context import Actor
 from handlers.errors import BatonError, InvalidInput
+from handlers.message_intake import title_of
 from handlers.results import Reply, Text
 from handlers.runner import Here, Outcome, refused
 
@@ -117,7 +118,7 @@ def file_quoted(
     assert event.parent_id is not None
     quoted = api.message(event.parent_id)
     text = intake.text_of(quoted)
-    title = intake.title_of(text)
+    title = title_of(text)
     try:
         command = parse_task_command(["new", *options, Literal(title or "-")])
     except BatonError as refusal:

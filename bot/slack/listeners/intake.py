@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack import ids, syntax
 from bot.slack.listeners.common import actor_of, run
-from bot.slack.listeners.shortcuts import message_link, open_message_form, title_of
+from bot.slack.listeners.shortcuts import message_link, open_message_form
 from handlers.command_parser import parse_task_command
 from handlers.commands import FileMessage, NewTask, PersonRef, ThreadReply, Token
 from handlers.errors import BatonError
@@ -30,6 +30,7 @@ from handlers.interactions import (
     queue_thread_text,
     thread_has_tasks,
 )
+from handlers.message_intake import title_of
 from handlers.results import Text
 from handlers.runner import Here
 

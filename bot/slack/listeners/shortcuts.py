@@ -11,22 +11,15 @@ from bot.slack import ids
 from bot.slack.listeners.common import actor_of, here_of, task_form
 from bot.slack.syntax import plain_text
 from handlers.context import Actor
+from handlers.message_intake import title_of
 from handlers.runner import Here
 
 if TYPE_CHECKING:
     from bot.app import Baton
 
-TITLE_FROM_MESSAGE = 150
-
 
 def message_link(domain: str, channel: str, ts: str) -> str:
     return f"https://{domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
-
-
-def title_of(text: str) -> str:
-    """A message's first line, short enough for a title."""
-    first_line = text.splitlines()[0].strip() if text.strip() else ""
-    return first_line if len(first_line) <= TITLE_FROM_MESSAGE else first_line[: TITLE_FROM_MESSAGE - 1] + "…"
 
 
 def open_message_form(
