@@ -3,6 +3,7 @@ Baton or a bare Bolt app as a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -132,3 +133,82 @@ def report_targets() -> None:
     for name, met, figure in TARGETS:
         say(f"| {name} | {'met' if met else 'not measured' if met is None else '**missed**'} | {figure} |")
     say()
+
+
+def _ticks(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # the process ended meanwhile
+                todo += [int(c) for c in task.read_text().split()]
+    return found
+
+
+def _named(name: str) -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == name:
+                pids.append(int(comm.parent.name))
+        except OSError:
+            pass
+    return pids
+
+
+def _role(pid: int) -> str:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return "gone"
+    return "delivery" if "workers deliver" in cmdline else "serving"
+
+
+class CpuMeter:
+    """Where the machine's cores went during a load run: Baton's serving and delivery processes,
+    PostgreSQL, and everything else (the load generator, the fake Slack), in cores busy on average."""
+
+    def __init__(self, baton_pid: int) -> None:
+        self.baton_pid = baton_pid
+
+    def _sample(self) -> tuple[float, dict[str, float], float, float]:
+        stat = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        values = [int(v) for v in stat]
+        busy = (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
+        roles: dict[str, float] = {"serving": 0.0, "delivery": 0.0}
+        for pid in _descendants(self.baton_pid):
+            role = _role(pid)
+            if role in roles:
+                roles[role] += _ticks(pid)
+        postgres = sum(_ticks(pid) for pid in _named("postgres"))
+        return time.monotonic(), roles, postgres, busy
+
+    def __enter__(self) -> CpuMeter:
+        self.before = self._sample()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        (t0, r0, pg0, b0), (t1, r1, pg1, b1) = self.before, self._sample()
+        span = t1 - t0
+        self.serving = (r1["serving"] - r0["serving"]) / span
+        self.delivery = (r1["delivery"] - r0["delivery"]) / span
+        self.postgres = (pg1 - pg0) / span
+        self.busy = (b1 - b0) / span
+        self.other = max(0.0, self.busy - self.serving - self.delivery - self.postgres)
+
+    def line(self) -> str:
+        return (
+            f"{self.busy:.2f} of {os.cpu_count()} cores busy: Baton serving {self.serving:.2f}, "
+            f"delivery {self.delivery:.2f}, PostgreSQL {self.postgres:.2f}, the rest (load generator, "
+            f"fake Slack) {self.other:.2f}"
+        )

@@ -22,7 +22,17 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import cell, free_port, fresh_database, say, start_bare, start_baton, target, wait_healthy  # noqa: E402
+from bench.common import (  # noqa: E402
+    CpuMeter,
+    cell,
+    free_port,
+    fresh_database,
+    say,
+    start_bare,
+    start_baton,
+    target,
+    wait_healthy,
+)
 from bench.sweep import seed  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
@@ -245,6 +255,7 @@ def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, st
     say("| case | 1 process | 2 processes | 2 ÷ 1 |")
     say("|---|---|---|---|")
     rows: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
+    cpu: dict[str, list[str]] = {case: [] for case in cases}
     for workers in (1, 2):
         url = fresh_database("postgresql")
         proc = start_baton(url, fake.url, port := free_port(), {"BATON_WORKERS": str(workers)})
@@ -254,12 +265,19 @@ def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, st
             post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
             post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
             for case, body in cases.items():
-                rows[case].append(load(base, body, 50, seconds))
+                with CpuMeter(proc.pid) as meter:
+                    rows[case].append(load(base, body, 50, seconds))
+                cpu[case].append(meter.line())
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
     for case, (one, two) in rows.items():
         say(f"| {case} | {cell(one)} | {cell(two)} | {two['rps'] / one['rps']:.2f} |")
+    say()
+    say("Where the cores went during each PostgreSQL run (from /proc: CPU seconds over the run's length):")
+    for case, lines in cpu.items():
+        for workers, line in zip((1, 2), lines, strict=True):
+            say(f"- {case}, {workers} process{'es' if workers > 1 else ''}: {line}")
     new_one, new_two = rows["/task new"]
     ratio = new_two["rps"] / new_one["rps"]
     target("PostgreSQL: /task new, 2 processes ≥ 1.6× one", ratio >= 1.6, f"{ratio:.2f}×")
