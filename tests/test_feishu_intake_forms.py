@@ -6,34 +6,23 @@ required field left empty is refused with a toast and nothing stored, and every 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from sqlmodel import Session, select
 
 from bot.feishu import ids
-from handlers.clock import FixedClock
 from storage.models import TaskField
 from tests import feishu_payloads as fp
 from tests.company import counts
-from tests.fake_feishu import FakeFeishu
 from tests.feishu_cards import check_card, components
 from tests.live import eventually
 from tests.live_feishu import LiveFeishu
-from tests.test_feishu_end_to_end import ALICE, NOW, PAUL, PETE, SAM, setup_company, task
+from tests.test_feishu_end_to_end import ALICE, PAUL, PETE, SAM, task
 from tests.test_feishu_end_to_end import fake as fake  # noqa: F401  (a fixture)
 from tests.test_feishu_intake import EMOJI, callback_values, offers_to
+from tests.test_feishu_intake import live as live  # noqa: F401  (a fixture)
 
 REPAIR = 'task type add production repair fields "part no"*, line'
-
-
-@pytest.fixture
-def live(file_engine_url: str, fake: FakeFeishu) -> Iterator[LiveFeishu]:  # noqa: F811
-    app = LiveFeishu(file_engine_url, fake, clock=FixedClock(NOW), mode="http")
-    setup_company(app)
-    yield app
-    app.stop()
 
 
 def cards_to(live: LiveFeishu, open_id: str) -> list[dict[str, Any]]:
