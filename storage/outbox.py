@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.db import read
+from storage.direct import Direct
 from storage.inserts import insert_ignoring_duplicates
 from storage.models import OutboxMessage, TaskMessage
 
@@ -23,7 +24,8 @@ HOME = "home"
 
 
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
-_INSERT = _OUTBOX.insert()  # one statement object: its compiled form is cached once
+_COLUMNS = [c.key for c in _OUTBOX.columns if c.key != "id"]
+_INSERT = Direct(_OUTBOX.insert(), columns=_COLUMNS)  # straight to the driver (storage.direct)
 
 
 def enqueue(
@@ -42,8 +44,8 @@ def enqueue(
 ) -> None:
     # A plain insert, sent at once: the rows are read back only by delivery, after the commit, so the
     # ORM's unit of work (objects, identity map, flush bookkeeping) would be cost without use.
-    session.connection().execute(
-        _INSERT,
+    _INSERT.insert(
+        session,
         {
             "kind": kind,
             "recipient": recipient,

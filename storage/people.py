@@ -9,6 +9,7 @@ from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from storage.db import read
+from storage.direct import Direct
 from storage.models import Department, Member
 
 PEOPLE_PER_STATEMENT = 10_000  # under SQLite's limit on bound parameters
@@ -44,7 +45,14 @@ def briefs(*, session: Session, user_ids: Iterable[str]) -> dict[str, tuple[Pers
     """Stored people and their departments, in one plain statement built once (filing a task asks it
     for the speaker and the owner; no ORM objects are built to be read once)."""
     found: dict[str, tuple[PersonBrief, DeptBrief | None]] = {}
-    for row in read(session, _BRIEFS, {"ids": list(set(user_ids))}):
+    ids = list(set(user_ids))
+    if not ids:
+        return found
+    if len(ids) <= 2:  # the speaker and an owner: straight to the driver (storage.direct)
+        rows: Iterable[Any] = _BRIEFS_OF_TWO.rows(session, {"a": ids[0], "b": ids[-1]})
+    else:
+        rows = read(session, _BRIEFS, {"ids": ids})
+    for row in rows:
         dept = DeptBrief(*row[3:]) if row[3] is not None else None
         found[row[0]] = (PersonBrief(*row[:3]), dept)
     return found
@@ -69,21 +77,19 @@ _DEPT_NAMES = select(_DEPARTMENTS.c.id, _DEPARTMENTS.c.name).where(
     _DEPARTMENTS.c.id.in_(bindparam("ids", expanding=True))
 )
 _LEADS = _MEMBERS.alias("lead")
-_BRIEFS = (
-    select(
-        _MEMBERS.c.user_id,
-        _MEMBERS.c.name,
-        _MEMBERS.c.department_id,
-        *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-1]),
-        _LEADS.c.name,
+_BRIEFS_ALL = select(
+    _MEMBERS.c.user_id,
+    _MEMBERS.c.name,
+    _MEMBERS.c.department_id,
+    *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-1]),
+    _LEADS.c.name,
+).select_from(
+    _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
+        _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id
     )
-    .select_from(
-        _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
-            _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id
-        )
-    )
-    .where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
 )
+_BRIEFS = _BRIEFS_ALL.where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
+_BRIEFS_OF_TWO = Direct(_BRIEFS_ALL.where(_MEMBERS.c.user_id.in_([bindparam("a"), bindparam("b")])))
 _DAILY = select(_MEMBERS.c.user_id).where(
     _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)), _MEMBERS.c.notify_daily_at.is_not(None)
 )

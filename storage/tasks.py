@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.db import read
+from storage.direct import Direct
 from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskField, TaskWatcher
 from storage.recheck_marks import recheck_instant
 
@@ -207,7 +208,6 @@ def card_details(
 
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
-_INSERT_TASK = _TASKS.insert()
 # What a new task holds where the caller says nothing: the columns' own defaults.
 _TASK_DEFAULTS = {
     c.key: c.default.arg if c.default is not None and c.default.is_scalar else None
@@ -224,8 +224,7 @@ def insert_task(*, session: Session, values: Mapping[str, object]) -> Task:
     if row["next_check_at"] is None:
         row["next_check_at"] = recheck_instant()
     session.flush()  # anything pending it refers to goes first, as a flush would order it
-    result = session.connection().execute(_INSERT_TASK, row)
-    row["id"] = int(result.inserted_primary_key[0])
+    row["id"] = _INSERT_TASK.insert(session, row)
     return _loaded(row)
 
 
@@ -240,6 +239,8 @@ def _loaded(row: dict[str, object]) -> Task:
 
 
 _TASK_MANAGER = Task.__mapper__.class_manager  # type: ignore[attr-defined]
+# Sent straight to the driver (storage.direct): every column given, the new id returned.
+_INSERT_TASK = Direct(_TASKS.insert(), columns=[*_TASK_DEFAULTS], new_id=_TASKS.c.id)
 
 
 _UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
@@ -256,7 +257,8 @@ def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> 
 
 
 _EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
-_INSERT_EVENT = _EVENTS.insert()  # built once: its compiled form is cached
+_EVENT_COLUMNS = ("task_id", "actor_id", "action", "at", "from_value", "to_value", "note")
+_INSERT_EVENT = Direct(_EVENTS.insert(), columns=_EVENT_COLUMNS)  # straight to the driver
 
 
 def record_event(
@@ -272,8 +274,8 @@ def record_event(
 ) -> None:
     # A plain insert, sent at once: nothing reads an event back in the transaction that writes it, so the
     # ORM's unit of work (identity map, flush bookkeeping) would be cost without use.
-    session.connection().execute(
-        _INSERT_EVENT,
+    _INSERT_EVENT.insert(
+        session,
         {
             "task_id": task_id,
             "actor_id": actor_id,

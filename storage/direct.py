@@ -1,0 +1,105 @@
+"""Statements the request path sends straight to the database driver, in the session's transaction.
+
+SQLAlchemy's Core costs some 25 µs per statement above the driver's own work (an execution context,
+parameter processing, a result object), about as much as SQLite takes to run a small insert. The few
+statements every `/task new` and press sends (the task, its event, its outbox rows, the lookup of the
+people involved) are compiled once per dialect by SQLAlchemy and then given to the driver's cursor
+with the same bind processing SQLAlchemy would apply (its compiled processors: UTC instants, booleans).
+
+The engine's `before_cursor_execute` listeners still hear each statement: SQLite's queue of writers
+(storage.db) hangs off that event, and so do statement counters in tests and the bench.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import Column
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlmodel import Session
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    names: Sequence[str]  # bind names in the order a positional driver (SQLite's qmark) takes them
+    positional: bool
+    processors: Mapping[str, Callable[[Any], Any]]
+    returns_id: bool
+
+
+class Direct:
+    """One statement, compiled once per dialect. `columns`: an INSERT's columns, all given by every
+    call. `new_id`: an INSERT's primary key, returned by `insert` (RETURNING, or SQLite's lastrowid)."""
+
+    def __init__(
+        self, stmt: Any, *, columns: Sequence[str] | None = None, new_id: Column[Any] | None = None
+    ) -> None:
+        self.stmt = stmt
+        self.columns = list(columns) if columns is not None else None
+        self.new_id = new_id
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def _compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            stmt: ClauseElement = self.stmt
+            returns_id = self.new_id is not None and dialect.name != "sqlite"
+            if returns_id:
+                stmt = self.stmt.returning(self.new_id)
+            compiled: Any = stmt.compile(dialect=dialect, column_keys=self.columns)
+            names = list(compiled.positiontup or compiled.binds)
+            processors = dict(compiled._bind_processors)  # noqa: SLF001 - what SQLAlchemy applies
+            positional = bool(compiled.positional)
+            found = _Compiled(compiled.string, names, positional, processors, returns_id)
+            self._by_dialect[dialect.name] = found
+        return found
+
+    def _send(self, session: Session, params: Sequence[Mapping[str, Any]]) -> tuple[Any, _Compiled]:
+        conn: Connection = session.connection()
+        compiled = self._compiled(conn.dialect)
+        rows = [_bound(compiled, p) for p in params]
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        many = len(rows) > 1
+        conn.dispatch.before_cursor_execute(conn, cursor, compiled.sql, rows if many else rows[0], None, many)
+        if many:
+            cursor.executemany(compiled.sql, rows)
+        else:
+            cursor.execute(compiled.sql, rows[0])
+        return cursor, compiled
+
+    def insert(self, session: Session, values: Mapping[str, Any]) -> int | None:
+        """Insert one row; its new primary key when the statement was built with `new_id`."""
+        cursor, compiled = self._send(session, [values])
+        try:
+            if self.new_id is None:
+                return None
+            if compiled.returns_id:
+                return int(cursor.fetchone()[0])
+            return int(cursor.lastrowid)
+        finally:
+            cursor.close()
+
+    def insert_many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Insert several rows in one executemany (no primary keys returned)."""
+        if rows:
+            self._send(session, rows)[0].close()
+
+    def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """A query's rows as the driver returns them: for columns that need no result processing
+        (text, integers), not instants. What the transaction changed is flushed first, as autoflush."""
+        if session.autoflush and (session.new or session.dirty or session.deleted):
+            session.flush()
+        cursor = self._send(session, [params])[0]
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+
+def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+    procs = compiled.processors
+    if compiled.positional:
+        return tuple(procs[n](params[n]) if n in procs else params[n] for n in compiled.names)
+    return {n: procs[n](params[n]) if n in procs else params[n] for n in compiled.names}
