@@ -23,6 +23,15 @@ def get_task(ctx: Context, task_id: int) -> Task:
     return task
 
 
+def task_to_change(ctx: Context, task_id: int) -> Task:
+    """A task read from its row without the ORM's loading: for a handler that changes it only through
+    storage.tasks.update_task (a move), never by setting attributes for a flush."""
+    task = task_store.task_to_change(session=ctx.session, task_id=task_id)
+    if task is None:
+        raise NotFound("task_not_found", task_id=task_id)
+    return task
+
+
 def is_lead(ctx: Context, task: Task) -> bool:
     """Accountable for the task: its accountable person, the owning department's lead, or an admin."""
     uid = ctx.actor.user_id

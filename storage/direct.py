@@ -27,6 +27,7 @@ class _Compiled(NamedTuple):
     positional: bool
     processors: Mapping[str, Callable[[Any], Any]]
     returns_id: bool
+    results: Sequence[Callable[[Any], Any] | None]  # a query's result processing, column by column
 
 
 class Direct:
@@ -52,7 +53,10 @@ class Direct:
             names = list(compiled.positiontup or compiled.binds)
             processors = dict(compiled._bind_processors)  # noqa: SLF001 - what SQLAlchemy applies
             positional = bool(compiled.positional)
-            found = _Compiled(compiled.string, names, positional, processors, returns_id)
+            selected = getattr(self.stmt, "selected_columns", ())
+            # As SQLAlchemy reads a column (UTC instants from SQLite's text), the driver's type code aside.
+            results = [c.type._cached_result_processor(dialect, None) for c in selected]  # noqa: SLF001
+            found = _Compiled(compiled.string, names, positional, processors, returns_id, results)
             self._by_dialect[dialect.name] = found
         return found
 
@@ -87,15 +91,19 @@ class Direct:
             self._send(session, rows)[0].close()
 
     def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-        """A query's rows as the driver returns them: for columns that need no result processing
-        (text, integers), not instants. What the transaction changed is flushed first, as autoflush."""
+        """A query's rows, each value read as SQLAlchemy would read it. What the transaction changed is
+        flushed first, as autoflush would."""
         if session.autoflush and (session.new or session.dirty or session.deleted):
             session.flush()
-        cursor = self._send(session, [params])[0]
+        cursor, compiled = self._send(session, [params])
         try:
-            return cursor.fetchall()
+            found = cursor.fetchall()
         finally:
             cursor.close()
+        procs = compiled.results
+        if not any(procs):
+            return found
+        return [tuple(p(v) if p else v for p, v in zip(procs, row, strict=True)) for row in found]
 
 
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> Any:

@@ -161,6 +161,13 @@ def task(*, session: Session, task_id: int) -> Task | None:
     return session.execute(_BY_ID, {"id": task_id}).scalars().first()
 
 
+def task_to_change(*, session: Session, task_id: int) -> Task | None:
+    """A task read straight from its row, outside the session (no identity map, no ORM loading): for
+    a caller that changes it only through update_task, never by setting attributes to be flushed."""
+    found = _TASK_ROW.rows(session, {"id": task_id})
+    return _loaded(dict(zip(_TASK_KEYS, found[0], strict=True))) if found else None
+
+
 _DEPTS = Department.__table__  # type: ignore[attr-defined]
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _FIELDS = TaskField.__table__  # type: ignore[attr-defined]
@@ -242,6 +249,9 @@ _TASK_MANAGER = Task.__mapper__.class_manager  # type: ignore[attr-defined]
 # Sent straight to the driver (storage.direct): every column given, the new id returned.
 _INSERT_TASK = Direct(_TASKS.insert(), columns=[*_TASK_DEFAULTS], new_id=_TASKS.c.id)
 
+
+_TASK_KEYS = [c.key for c in _TASKS.columns]
+_TASK_ROW = Direct(select(*_TASKS.columns).where(_TASKS.c.id == bindparam("id")))
 
 _UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
 
