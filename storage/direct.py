@@ -23,9 +23,9 @@ from sqlmodel import Session
 
 class _Compiled(NamedTuple):
     sql: str
-    names: Sequence[str]  # bind names in the order a positional driver (SQLite's qmark) takes them
+    # Each bind's name and processing, in the order a positional driver (SQLite's qmark) takes them.
+    binds: Sequence[tuple[str, Callable[[Any], Any] | None]]
     positional: bool
-    processors: Mapping[str, Callable[[Any], Any]]
     returns_id: bool
     results: Sequence[Callable[[Any], Any] | None]  # a query's result processing, column by column
 
@@ -51,17 +51,18 @@ class Direct:
                 stmt = self.stmt.returning(self.new_id)
             compiled: Any = stmt.compile(dialect=dialect, column_keys=self.columns)
             names = list(compiled.positiontup or compiled.binds)
-            processors = dict(compiled._bind_processors)  # noqa: SLF001 - what SQLAlchemy applies
+            processors = compiled._bind_processors  # noqa: SLF001 - what SQLAlchemy applies
+            binds = [(n, processors.get(n)) for n in names]
             positional = bool(compiled.positional)
             selected = getattr(self.stmt, "selected_columns", ())
             # As SQLAlchemy reads a column (UTC instants from SQLite's text), the driver's type code aside.
             results = [c.type._cached_result_processor(dialect, None) for c in selected]  # noqa: SLF001
-            found = _Compiled(compiled.string, names, positional, processors, returns_id, results)
+            found = _Compiled(compiled.string, binds, positional, returns_id, results)
             self._by_dialect[dialect.name] = found
         return found
 
     def _send(self, session: Session, params: Sequence[Mapping[str, Any]]) -> tuple[Any, _Compiled]:
-        conn: Connection = session.connection()
+        conn = _connection(session)
         compiled = self._compiled(conn.dialect)
         rows = [_bound(compiled, p) for p in params]
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
@@ -107,7 +108,19 @@ class Direct:
 
 
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
-    procs = compiled.processors
     if compiled.positional:
-        return tuple(procs[n](params[n]) if n in procs else params[n] for n in compiled.names)
-    return {n: procs[n](params[n]) if n in procs else params[n] for n in compiled.names}
+        return tuple(p(params[n]) if p else params[n] for n, p in compiled.binds)
+    return {n: p(params[n]) if p else params[n] for n, p in compiled.binds}
+
+
+_CONNECTION = "baton_direct_connection"
+
+
+def _connection(session: Session) -> Connection:
+    """The session's connection in its transaction, asked of the session once per transaction (asking
+    costs as much as a small insert): a commit or rollback closes it, and the next one is asked anew."""
+    conn: Connection | None = session.info.get(_CONNECTION)
+    if conn is None or conn.closed or not conn.in_transaction():
+        conn = session.connection()
+        session.info[_CONNECTION] = conn
+    return conn
