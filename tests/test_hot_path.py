@@ -3,9 +3,11 @@ refreshed in the background, a change of language is heard at once), plain inser
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -186,3 +188,45 @@ def test_a_move_is_one_plain_update_and_the_sweep_looks_again(engine: Engine, cl
     stored = driver.task(task_id)
     assert (stored.status, stored.acknowledged_at, stored.updated_at) == ("acknowledged", clock(), clock())
     assert stored.next_check_at is not None
+
+
+def test_a_refusal_undoes_what_the_handler_wrote_and_keeps_what_if_refused_writes(
+    engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused press costs one session: the handler's writes are rolled back, the private note stays."""
+    from sqlmodel import select
+
+    from handlers.commands import Move
+    from handlers.context import Context
+    from handlers.errors import BatonError, NotAllowed
+    from handlers.interactions import queue_private_in
+    from handlers.results import Text
+    from storage import tasks as task_store
+    from storage.models import OutboxMessage, TaskEvent
+    from tests.company import Driver, seed, uid
+
+    seed(engine, clock)
+    task_id = Driver(engine, clock).ok("alice", "new Order resin @paul").reply.task.id  # type: ignore[union-attr]
+
+    def writes_then_refuses(ctx: Context, _command: object) -> None:
+        task_store.record_event(
+            session=ctx.session, task_id=task_id, actor_id="U_X", action="half", at=ctx.now
+        )
+        raise NotAllowed("not_allowed_edit", task_id=task_id)
+
+    def note(ctx: Context, refusal: BatonError) -> None:
+        text = Text(refusal.key, refusal.params)
+        queue_private_in(ctx.session, user_id=ctx.actor.user_id, channel_id="C1", text=text, now=ctx.now)
+
+    monkeypatch.setattr("handlers.runner.handle", writes_then_refuses)
+    runner = Runner(engine, CONFIG, clock)
+    outcome = runner.run(
+        runner.identify(uid("paul"), "paul"), Move(move="ack", task_id=task_id), if_refused=note
+    )
+    assert not outcome.ok and outcome.reply.text == Text("not_allowed_edit", {"task_id": task_id})
+    with unit_of_work(engine) as session:
+        assert session.exec(select(TaskEvent).where(TaskEvent.action == "half")).all() == []
+        notes = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "ephemeral")).all()
+        assert [(n.recipient, json.loads(n.data)["key"]) for n in notes] == [
+            (uid("paul"), "not_allowed_edit")
+        ]
