@@ -13,6 +13,7 @@ The engine's `before_cursor_execute` listeners still hear each statement: SQLite
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Column
@@ -26,6 +27,8 @@ class _Compiled(NamedTuple):
     # Each bind's name and processing, in the order a positional driver (SQLite's qmark) takes them.
     binds: Sequence[tuple[str, Callable[[Any], Any] | None]]
     positional: bool
+    take: Callable[[Mapping[str, Any]], tuple[Any, ...]]  # the values in that order, in one C call
+    processed: Sequence[tuple[int, Callable[[Any], Any]]]  # which of them SQLAlchemy processes, how
     returns_id: bool
     results: Sequence[Callable[[Any], Any] | None]  # a query's result processing, column by column
 
@@ -57,7 +60,9 @@ class Direct:
             selected = getattr(self.stmt, "selected_columns", ())
             # As SQLAlchemy reads a column (UTC instants from SQLite's text), the driver's type code aside.
             results = [c.type._cached_result_processor(dialect, None) for c in selected]  # noqa: SLF001
-            found = _Compiled(compiled.string, binds, positional, returns_id, results)
+            take = itemgetter(*names) if len(names) > 1 else (lambda p, n=names[0]: (p[n],))
+            processed = [(i, p) for i, (_, p) in enumerate(binds) if p is not None]
+            found = _Compiled(compiled.string, binds, positional, take, processed, returns_id, results)
             self._by_dialect[dialect.name] = found
         return found
 
@@ -109,7 +114,13 @@ class Direct:
 
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
     if compiled.positional:
-        return tuple(p(params[n]) if p else params[n] for n, p in compiled.binds)
+        values = compiled.take(params)
+        if not compiled.processed:
+            return values
+        processed = list(values)
+        for i, process in compiled.processed:
+            processed[i] = process(processed[i])
+        return processed
     return {n: p(params[n]) if p else params[n] for n, p in compiled.binds}
 
 
