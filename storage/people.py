@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from storage.db import read
 from storage.direct import Direct
-from storage.models import Department, Member
+from storage.models import Department, Member, RequestType
 
 PEOPLE_PER_STATEMENT = 10_000  # under SQLite's limit on bound parameters
 _ZONE_COLUMNS = (col(Member.user_id), col(Member.department_id), col(Member.tz))
@@ -39,19 +39,26 @@ class DeptBrief(NamedTuple):
     work_start: str
     work_end: str
     lead_name: str | None  # the lead's stored name: a filed task's reply names its accountable lead
+    # The id of the department's request type named by `briefs(type_named=…)`, if it has one: filing
+    # asks whether a title's first word is a type of the owner's department in the same statement.
+    type_id: int | None = None
 
 
-def briefs(*, session: Session, user_ids: Iterable[str]) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
+def briefs(
+    *, session: Session, user_ids: Iterable[str], type_named: str = ""
+) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
     """Stored people and their departments, in one plain statement built once (filing a task asks it
-    for the speaker and the owner; no ORM objects are built to be read once)."""
+    for the speaker and the owner; no ORM objects are built to be read once). `type_named`: a request
+    type's name to look up in each department (DeptBrief.type_id)."""
     found: dict[str, tuple[PersonBrief, DeptBrief | None]] = {}
     ids = list(set(user_ids))
     if not ids:
         return found
     if len(ids) <= 2:  # the speaker and an owner: straight to the driver (storage.direct)
-        rows: Iterable[Any] = _BRIEFS_OF_TWO.rows(session, {"a": ids[0], "b": ids[-1]})
+        params = {"a": ids[0], "b": ids[-1], "type_named": type_named}
+        rows: Iterable[Any] = _BRIEFS_OF_TWO.rows(session, params)
     else:
-        rows = read(session, _BRIEFS, {"ids": ids})
+        rows = read(session, _BRIEFS, {"ids": ids, "type_named": type_named})
     for row in rows:
         dept = DeptBrief(*row[3:]) if row[3] is not None else None
         found[row[0]] = (PersonBrief(*row[:3]), dept)
@@ -69,6 +76,7 @@ def members(*, session: Session) -> Sequence[Member]:
 
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _DEPARTMENTS = Department.__table__  # type: ignore[attr-defined]
+_TYPES = RequestType.__table__  # type: ignore[attr-defined]
 # Built once: the request path asks these on every reply (storage.db.read).
 _NAMES = select(_MEMBERS.c.user_id, _MEMBERS.c.name).where(
     _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True))
@@ -81,8 +89,11 @@ _BRIEFS_ALL = select(
     _MEMBERS.c.user_id,
     _MEMBERS.c.name,
     _MEMBERS.c.department_id,
-    *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-1]),
+    *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-2]),
     _LEADS.c.name,
+    select(_TYPES.c.id)
+    .where(_TYPES.c.department_id == _DEPARTMENTS.c.id, _TYPES.c.name == bindparam("type_named"))
+    .scalar_subquery(),
 ).select_from(
     _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
         _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id

@@ -147,7 +147,8 @@ def test_filing_reads_nothing_back_and_marks_the_task_for_the_sweep(
     first_write = next(i for i, s in enumerate(seen) if s.lstrip().upper().startswith("INSERT"))
     reads = [s for s in seen[first_write:] if s.lstrip().upper().startswith("SELECT")]
     # Who speaks (this driver keeps no people in memory), the speaker with their department, @paul by
-    # name and with his department and lead, the request-type check; then four inserts.
+    # name and with his department and lead (and whether "Order" is a request type there); then four
+    # inserts.
     assert reads == [] and len(seen) <= 9, seen
     view = outcome.reply.task
     assert view is not None
