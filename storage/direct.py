@@ -30,7 +30,7 @@ class _Compiled(NamedTuple):
     take: Callable[[Mapping[str, Any]], tuple[Any, ...]]  # the values in that order, in one C call
     processed: Sequence[tuple[int, Callable[[Any], Any]]]  # which of them SQLAlchemy processes, how
     returns_id: bool
-    results: Sequence[Callable[[Any], Any] | None]  # a query's result processing, column by column
+    results: Sequence[tuple[int, Callable[[Any], Any]]]  # a query's columns that are processed, how
 
 
 class Direct:
@@ -59,7 +59,8 @@ class Direct:
             positional = bool(compiled.positional)
             selected = getattr(self.stmt, "selected_columns", ())
             # As SQLAlchemy reads a column (UTC instants from SQLite's text), the driver's type code aside.
-            results = [c.type._cached_result_processor(dialect, None) for c in selected]  # noqa: SLF001
+            readers = [c.type._cached_result_processor(dialect, None) for c in selected]  # noqa: SLF001
+            results = [(i, r) for i, r in enumerate(readers) if r is not None]
             take = itemgetter(*names) if len(names) > 1 else (lambda p, n=names[0]: (p[n],))
             processed = [(i, p) for i, (_, p) in enumerate(binds) if p is not None]
             found = _Compiled(compiled.string, binds, positional, take, processed, returns_id, results)
@@ -106,10 +107,15 @@ class Direct:
             found = cursor.fetchall()
         finally:
             cursor.close()
-        procs = compiled.results
-        if not any(procs):
+        if not compiled.results:
             return found
-        return [tuple(p(v) if p else v for p, v in zip(procs, row, strict=True)) for row in found]
+        out = []
+        for row in found:
+            values = list(row)
+            for i, process in compiled.results:
+                values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
 
 
 def _bound(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
