@@ -106,6 +106,16 @@ _DAILY = select(_MEMBERS.c.user_id).where(
 )
 
 
+_LEAD_OF = Direct(select(_DEPARTMENTS.c.lead_id).where(_DEPARTMENTS.c.id == bindparam("id")))
+
+
+def department_lead(*, session: Session, department_id: int) -> str | None:
+    """Who leads a department (None if there is no such department): asked by every check of who may
+    do what to a task, so straight to the driver (storage.direct)."""
+    found = _LEAD_OF.rows(session, {"id": department_id})
+    return found[0][0] if found else None
+
+
 def member_names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
     ids = set(user_ids)
     if not ids:

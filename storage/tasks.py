@@ -140,11 +140,12 @@ def tasks_in_thread(*, session: Session, channel: str, thread: str) -> Sequence[
 
 
 _WATCHERS = TaskWatcher.__table__  # type: ignore[attr-defined]
-_WATCHERS_OF = select(_WATCHERS.c.user_id).where(_WATCHERS.c.task_id == bindparam("task_id"))
+# Asked on every move: straight to the driver (storage.direct).
+_WATCHERS_OF = Direct(select(_WATCHERS.c.user_id).where(_WATCHERS.c.task_id == bindparam("task_id")))
 
 
 def watchers(*, session: Session, task_id: int) -> list[str]:
-    return sorted(uid for (uid,) in read(session, _WATCHERS_OF, {"task_id": task_id}))
+    return sorted(uid for (uid,) in _WATCHERS_OF.rows(session, {"task_id": task_id}))
 
 
 def waits_for(*, session: Session, task_id: int) -> list[int]:
