@@ -34,8 +34,9 @@ class _Compiled(NamedTuple):
 
 
 class Direct:
-    """One statement, compiled once per dialect. `columns`: an INSERT's columns, all given by every
-    call. `new_id`: an INSERT's primary key, returned by `insert` (RETURNING, or SQLite's lastrowid)."""
+    """One statement, compiled once per dialect. `columns`: an INSERT's (or an UPDATE's SET) columns,
+    all given by every call. `new_id`: an INSERT's primary key, returned by `insert` (RETURNING, or
+    SQLite's lastrowid)."""
 
     def __init__(
         self, stmt: Any, *, columns: Sequence[str] | None = None, new_id: Column[Any] | None = None
@@ -91,6 +92,10 @@ class Direct:
             return int(cursor.lastrowid)
         finally:
             cursor.close()
+
+    def execute(self, session: Session, params: Mapping[str, Any]) -> None:
+        """Run it once (an UPDATE, a DELETE), nothing returned."""
+        self._send(session, [params])[0].close()
 
     def insert_many(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert several rows in one executemany (no primary keys returned)."""

@@ -285,6 +285,7 @@ _TASK_KEYS = [c.key for c in _TASKS.columns]
 _TASK_ROW = Direct(select(*_TASKS.columns).where(_TASKS.c.id == bindparam("id")))
 
 _UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
+_UPDATES: dict[frozenset[str], Direct] = {}  # one per set of columns changed (a move sets a few)
 
 
 def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> None:
@@ -292,7 +293,11 @@ def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> 
     the ORM to flush (a flush of one changed task costs several times the statement). Like any change
     to a task, it asks for a new look by the sweep (storage.recheck)."""
     values = {"next_check_at": recheck_instant(), **changes}
-    session.connection().execute(_UPDATE_TASK, {**values, "task_pk": task.id})
+    keys = frozenset(values)
+    update = _UPDATES.get(keys)
+    if update is None:
+        update = _UPDATES.setdefault(keys, Direct(_UPDATE_TASK, columns=sorted(keys)))
+    update.execute(session, {**values, "task_pk": task.id})  # straight to the driver
     for key, value in values.items():
         set_committed_value(task, key, value)
 
