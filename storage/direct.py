@@ -44,10 +44,11 @@ class Direct:
         self.stmt = stmt
         self.columns = list(columns) if columns is not None else None
         self.new_id = new_id
-        self._by_dialect: dict[str, _Compiled] = {}
+        self._by_dialect: dict[tuple[str, str, str], _Compiled] = {}
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
-        found = self._by_dialect.get(dialect.name)
+        key = (dialect.name, dialect.driver, dialect.paramstyle)  # e.g. psycopg and psycopg2 differ
+        found = self._by_dialect.get(key)
         if found is None:
             stmt: ClauseElement = self.stmt
             returns_id = self.new_id is not None and dialect.name != "sqlite"
@@ -65,7 +66,7 @@ class Direct:
             take = itemgetter(*names) if len(names) > 1 else (lambda p, n=names[0]: (p[n],))
             processed = [(i, p) for i, (_, p) in enumerate(binds) if p is not None]
             found = _Compiled(compiled.string, binds, positional, take, processed, returns_id, results)
-            self._by_dialect[dialect.name] = found
+            self._by_dialect[key] = found
         return found
 
     def _send(self, session: Session, params: Sequence[Mapping[str, Any]]) -> tuple[Any, _Compiled]:
