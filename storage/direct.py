@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Column
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session
 
@@ -76,10 +77,26 @@ class Direct:
         cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         many = len(rows) > 1
         conn.dispatch.before_cursor_execute(conn, cursor, compiled.sql, rows if many else rows[0], None, many)
-        if many:
-            cursor.executemany(compiled.sql, rows)
-        else:
-            cursor.execute(compiled.sql, rows[0])
+        dialect = conn.dialect
+        try:
+            if many:
+                cursor.executemany(compiled.sql, rows)
+            else:
+                cursor.execute(compiled.sql, rows[0])
+        except dialect.loaded_dbapi.Error as err:
+            # As SQLAlchemy would: a lost connection is not given back to the pool, and callers see
+            # SQLAlchemy's own exception types (IntegrityError, OperationalError …), not the driver's.
+            gone = dialect.is_disconnect(err, conn.connection.dbapi_connection, cursor)
+            if gone:
+                conn.invalidate(err)
+            raise DBAPIError.instance(
+                compiled.sql,
+                rows if many else rows[0],
+                err,
+                dialect.loaded_dbapi.Error,
+                connection_invalidated=gone,
+                dialect=dialect,
+            ) from err
         return cursor, compiled
 
     def insert(self, session: Session, values: Mapping[str, Any]) -> int | None:

@@ -231,3 +231,18 @@ def test_a_refusal_undoes_what_the_handler_wrote_and_keeps_what_if_refused_write
         assert [(n.recipient, json.loads(n.data)["key"]) for n in notes] == [
             (uid("paul"), "not_allowed_edit")
         ]
+
+
+def test_a_statement_sent_straight_to_the_driver_fails_as_through_sqlalchemy(
+    engine: Engine, clock: FixedClock
+) -> None:
+    """storage.direct: the driver's error arrives as SQLAlchemy's type, and the writer after it goes on."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage import outbox
+
+    with pytest.raises(IntegrityError), unit_of_work(engine) as session:
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
+    with unit_of_work(engine) as session:
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
