@@ -25,10 +25,13 @@ def file_task(ctx: Context, cmd: NewTask) -> Reply:
     # department is the owner's when none is named).
     named = cmd.owner is not None and not cmd.dept
     refs = [_self_ref(ctx), cmd.owner] if named and cmd.owner is not None else [_self_ref(ctx)]
-    known = people.people_and_departments(ctx.session, refs)
+    # Whether the title's first word is a request type of the owner's department, in the same lookup.
+    word = cmd.title.partition(" ")[0].lower()
+    known = people.people_and_departments(ctx.session, refs, type_named=word)
     speaker, speaker_dept = known[0]
     named_owner, owner_dept = known[1] if named else (None, None)
-    cmd, rtype = intake.with_request_type(ctx, cmd, owner=named_owner)  # its fields and rules
+    owner_type = (word, owner_dept.type_id) if isinstance(owner_dept, people_store.DeptBrief) else None
+    cmd, rtype = intake.with_request_type(ctx, cmd, owner=named_owner, owner_type=owner_type)
     triage: intake.Triage | None = None
     named_dept = people.department(ctx.session, cmd.dept) if cmd.dept else None
     dept: people.SomeDept | None = named_dept

@@ -122,13 +122,19 @@ def describe(rtype: RequestType, dept: str, names: dict[str, str]) -> str:
 
 
 def with_request_type(
-    ctx: Context, cmd: NewTask, *, owner: people.Someone | None = None
+    ctx: Context,
+    cmd: NewTask,
+    *,
+    owner: people.Someone | None = None,
+    owner_type: tuple[str, int | None] | None = None,
 ) -> tuple[NewTask, RequestType | None]:
     """The command as filed: when the title's first word is a type of the target department, that word
     leaves the title, the fields are checked and the type's priority applies. Otherwise any `name: value`
-    words were part of the title. `owner`: the named owner, when the caller has already looked them up."""
+    words were part of the title. `owner`: the named owner, when the caller has already looked them up;
+    `owner_type`: (a word, the id of the type of that name in the owner's department, or None), when
+    the caller asked that with them (storage.people.briefs)."""
     first, _, rest = cmd.title.partition(" ")
-    rtype = _type_named(ctx, cmd, first.lower(), owner)
+    rtype = _type_named(ctx, cmd, first.lower(), owner, owner_type)
     if rtype is None:
         if cmd.fields:
             return replace(cmd, title=cmd.typed_title, fields=()), None
@@ -155,12 +161,21 @@ def with_request_type(
     return replace(cmd, **changes), rtype  # type: ignore[arg-type]
 
 
-def _type_named(ctx: Context, cmd: NewTask, word: str, owner: people.Someone | None) -> RequestType | None:
+def _type_named(
+    ctx: Context,
+    cmd: NewTask,
+    word: str,
+    owner: people.Someone | None,
+    owner_type: tuple[str, int | None] | None = None,
+) -> RequestType | None:
     if not word:
         return None
     dept_id: int | None = None
     if cmd.dept is not None:
         dept_id = people.department(ctx.session, cmd.dept).id
+    elif cmd.owner is not None and owner_type is not None and owner_type[0] == word:
+        type_id = owner_type[1]  # asked with the owner: nearly always no type
+        return ctx.session.get(RequestType, type_id) if type_id is not None else None
     elif cmd.owner is not None:
         dept_id = (owner or people.person(ctx.session, cmd.owner)).department_id
     else:

@@ -24,15 +24,22 @@ from storage.models import OutboxMessage
 
 def queue_private(engine: Engine, *, user_id: str, channel_id: str | None, text: Text, clock: Clock) -> None:
     """A note only `user_id` sees: ephemeral in a channel, else a direct message."""
-    params: dict[str, Any] = json.loads(json.dumps(text.params, default=str))
     with unit_of_work(engine) as session:
-        outbox.enqueue(
-            session=session,
-            kind="ephemeral",
-            recipient=user_id,
-            now=clock(),
-            data={"channel": channel_id, "key": text.key, "params": params},
-        )
+        queue_private_in(session, user_id=user_id, channel_id=channel_id, text=text, now=clock())
+
+
+def queue_private_in(
+    session: Session, *, user_id: str, channel_id: str | None, text: Text, now: datetime
+) -> None:
+    """The same, in the caller's transaction."""
+    params: dict[str, Any] = json.loads(json.dumps(text.params, default=str))
+    outbox.enqueue(
+        session=session,
+        kind="ephemeral",
+        recipient=user_id,
+        now=now,
+        data={"channel": channel_id, "key": text.key, "params": params},
+    )
 
 
 def request_home(

@@ -13,13 +13,13 @@ from handlers.errors import NotAllowed
 from handlers.i18n import MOVE_VERB, WHO, t
 from handlers.lifecycle import NOT_CLOSED, OWNER_MOVES, REQUESTER_MOVES, Status, moves_for, path_for
 from handlers.results import Reply
-from handlers.task_access import get_task, is_lead, require_open, task_reply
+from handlers.task_access import is_lead, require_open, task_reply, task_to_change
 from storage import tasks as task_store
 from storage.models import Department, Task
 
 
 def move_task(ctx: Context, cmd: Move) -> Reply:
-    task = get_task(ctx, cmd.task_id)
+    task = task_to_change(ctx, cmd.task_id)  # changed below by plain UPDATEs only
     require_open(ctx, task)
     uid = ctx.actor.user_id
     lead = is_lead(ctx, task)

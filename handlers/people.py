@@ -128,18 +128,22 @@ class SomeDept(Protocol):
 
 
 def people_and_departments(
-    session: Session, refs: Sequence[PersonRef]
+    session: Session, refs: Sequence[PersonRef], *, type_named: str = ""
 ) -> list[tuple[Someone, SomeDept | None]]:
     """`person` for each ref, with their department: stored people come from one plain query; anyone
-    else goes through `person` (created on first sight, or found by name)."""
-    stored = people_store.briefs(session=session, user_ids=[r.user_id for r in refs if r.user_id])
+    else goes through `person` (created on first sight, or found by name). `type_named`: a request
+    type's name looked up in each stored person's department in the same query (DeptBrief.type_id)."""
+    user_ids = [r.user_id for r in refs if r.user_id]
+    stored = people_store.briefs(session=session, user_ids=user_ids, type_named=type_named)
     found: list[tuple[Someone, SomeDept | None]] = []
     for ref in refs:
         if ref.user_id and ref.user_id in stored:
             found.append(stored[ref.user_id])
             continue
         row = person(session, ref)  # found by name, or created on first sight
-        brief = people_store.briefs(session=session, user_ids=[row.user_id]).get(row.user_id)
+        brief = people_store.briefs(session=session, user_ids=[row.user_id], type_named=type_named).get(
+            row.user_id
+        )
         found.append((row, brief[1] if brief is not None else None))
     return found
 

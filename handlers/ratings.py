@@ -66,10 +66,9 @@ def _record(ctx: Context, task: Task, rating: int, note: str) -> None:
         to_value=str(rating),
         note=note or None,
     )
-    first = task.rated_at is None
-    task.rating, task.rating_note = rating, (note or None)
-    if first:
-        task.rated_at = ctx.now  # the day to change it runs from the first rating
-    task.updated_at = ctx.now
+    changes: dict[str, object] = {"rating": rating, "rating_note": note or None, "updated_at": ctx.now}
+    if task.rated_at is None:
+        changes["rated_at"] = ctx.now  # the day to change it runs from the first rating
+    task_store.update_task(session=ctx.session, task=task, changes=changes)  # one plain UPDATE
     recipients.tell(ctx, task, "rated", [task.owner_id], note=note or None, data={"rating": rating})
     recipients.refresh_card(ctx, task)

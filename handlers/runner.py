@@ -84,10 +84,13 @@ def run_command(
     config: Config,
     clock: Clock,
     then: Callable[[Context], None] | None = None,
+    if_refused: Callable[[Context, BatonError], None] | None = None,
 ) -> Outcome:
     """Handle a typed command (typed, pressed or submitted) in one transaction; a refusal changes nothing.
     `then`: what the adapter does after a handled command in the same transaction (e.g. bring the
-    pressed message up to date), so a press costs one transaction, not two."""
+    pressed message up to date), so a press costs one transaction, not two. `if_refused`: what it
+    does after a refusal (e.g. queue a private note), once what the handler wrote is rolled back, in
+    the same session rather than a second one."""
     try:
         with unit_of_work(engine) as session:
             ctx = Context(
@@ -98,7 +101,14 @@ def run_command(
                 config=config,
                 conversation=here.conversation,
             )
-            reply = handle(ctx, command)
+            try:
+                reply = handle(ctx, command)
+            except BatonError as refusal:
+                if if_refused is None:
+                    raise
+                session.rollback()  # nothing the handler wrote stays
+                if_refused(ctx, refusal)
+                return refused(refusal, actor)  # what if_refused wrote is committed on leaving
             if then is not None:
                 then(ctx)
         return Outcome(reply=reply, actor=actor, ok=True)
@@ -151,6 +161,7 @@ class Runner:
         here: Here = NOWHERE,
         *,
         then: Callable[[Context], None] | None = None,
+        if_refused: Callable[[Context, BatonError], None] | None = None,
     ) -> Outcome:
         outcome = run_command(
             self.engine,
@@ -160,6 +171,7 @@ class Runner:
             config=self.config,
             clock=self.clock,
             then=then,
+            if_refused=if_refused,
         )
         if self.people is not None and isinstance(command, SetLanguage):
             self.people.forget(actor.user_id)  # the next answer is in the language just chosen

@@ -12,12 +12,22 @@ from handlers.i18n import t
 from handlers.lifecycle import CLOSED
 from handlers.results import Reply, Text
 from handlers.views import task_card
+from storage import people as people_store
 from storage import tasks as task_store
-from storage.models import Department, Task
+from storage.models import Task
 
 
 def get_task(ctx: Context, task_id: int) -> Task:
     task = task_store.task(session=ctx.session, task_id=task_id)
+    if task is None:
+        raise NotFound("task_not_found", task_id=task_id)
+    return task
+
+
+def task_to_change(ctx: Context, task_id: int) -> Task:
+    """A task read from its row without the ORM's loading: for a handler that changes it only through
+    storage.tasks.update_task (a move), never by setting attributes for a flush."""
+    task = task_store.task_to_change(session=ctx.session, task_id=task_id)
     if task is None:
         raise NotFound("task_not_found", task_id=task_id)
     return task
@@ -28,8 +38,9 @@ def is_lead(ctx: Context, task: Task) -> bool:
     uid = ctx.actor.user_id
     if ctx.actor.is_admin or uid == task.accountable_id:
         return True
-    dept = ctx.session.get(Department, task.owning_department_id) if task.owning_department_id else None
-    return dept is not None and dept.lead_id == uid
+    if not task.owning_department_id:
+        return False
+    return people_store.department_lead(session=ctx.session, department_id=task.owning_department_id) == uid
 
 
 def involved(ctx: Context, task: Task) -> bool:

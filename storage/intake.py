@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import Session, col, select
 
 from storage.db import read
+from storage.direct import Direct
 from storage.inserts import insert_ignoring_duplicates
 from storage.models import (
     Member,
@@ -23,8 +24,8 @@ from storage.models import (
 _TYPES = RequestType.__table__  # type: ignore[attr-defined]
 _FIELDS = TaskField.__table__  # type: ignore[attr-defined]
 # Built once (storage.db.read): filing a task asks whether its first word is a type, nearly always not.
-_TYPE_ID = select(_TYPES.c.id).where(
-    _TYPES.c.department_id == bindparam("dept"), _TYPES.c.name == bindparam("name")
+_TYPE_ID = Direct(  # straight to the driver (storage.direct)
+    select(_TYPES.c.id).where(_TYPES.c.department_id == bindparam("dept"), _TYPES.c.name == bindparam("name"))
 )
 _TASK_FIELDS = (
     select(_FIELDS.c.task_id, _FIELDS.c.name, _FIELDS.c.value)
@@ -34,8 +35,8 @@ _TASK_FIELDS = (
 
 
 def request_type(*, session: Session, department_id: int, name: str) -> RequestType | None:
-    found = read(session, _TYPE_ID, {"dept": department_id, "name": name}).first()
-    return session.get(RequestType, found[0]) if found is not None else None
+    found = _TYPE_ID.rows(session, {"dept": department_id, "name": name})
+    return session.get(RequestType, found[0][0]) if found else None
 
 
 def request_types(*, session: Session, department_id: int | None = None) -> Sequence[RequestType]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.db import read
+from storage.direct import Direct
 from storage.inserts import insert_ignoring_duplicates
 from storage.models import OutboxMessage, TaskMessage
 
@@ -23,7 +23,8 @@ HOME = "home"
 
 
 _OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
-_INSERT = _OUTBOX.insert()  # one statement object: its compiled form is cached once
+_COLUMNS = [c.key for c in _OUTBOX.columns if c.key != "id"]
+_INSERT = Direct(_OUTBOX.insert(), columns=_COLUMNS)  # straight to the driver (storage.direct)
 
 
 def enqueue(
@@ -42,8 +43,8 @@ def enqueue(
 ) -> None:
     # A plain insert, sent at once: the rows are read back only by delivery, after the commit, so the
     # ORM's unit of work (objects, identity map, flush bookkeeping) would be cost without use.
-    session.connection().execute(
-        _INSERT,
+    _INSERT.insert(
+        session,
         {
             "kind": kind,
             "recipient": recipient,
@@ -135,15 +136,25 @@ def due_messages(
     return session.exec(stmt).all()
 
 
-_SENT_AT = select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.recipient, _OUTBOX.c.task_id).where(
-    _OUTBOX.c.sent_channel == bindparam("channel"), _OUTBOX.c.sent_ts == bindparam("ts")
+_SENT_AT = Direct(  # straight to the driver (storage.direct)
+    select(_OUTBOX.c.id, _OUTBOX.c.kind, _OUTBOX.c.recipient, _OUTBOX.c.task_id).where(
+        _OUTBOX.c.sent_channel == bindparam("channel"), _OUTBOX.c.sent_ts == bindparam("ts")
+    )
 )
 
 
-def sent_at(*, session: Session, channel: str, ts: str) -> Row[Any] | None:
+class Sent(NamedTuple):
+    id: int
+    kind: str
+    recipient: str
+    task_id: int | None
+
+
+def sent_at(*, session: Session, channel: str, ts: str) -> Sent | None:
     """The row (id, kind, recipient, task id) whose message landed at (channel, ts), if Baton sent it:
-    asked on every button press, so a plain query built once (storage.db.read)."""
-    return read(session, _SENT_AT, {"channel": channel, "ts": ts}).first()
+    asked on every button press, so a plain query built once."""
+    found = _SENT_AT.rows(session, {"channel": channel, "ts": ts})
+    return Sent(*found[0]) if found else None
 
 
 def newer_pending(*, session: Session, row: OutboxMessage) -> bool:

@@ -9,7 +9,8 @@ from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
 from storage.db import read
-from storage.models import Department, Member
+from storage.direct import Direct
+from storage.models import Department, Member, RequestType
 
 PEOPLE_PER_STATEMENT = 10_000  # under SQLite's limit on bound parameters
 _ZONE_COLUMNS = (col(Member.user_id), col(Member.department_id), col(Member.tz))
@@ -38,13 +39,27 @@ class DeptBrief(NamedTuple):
     work_start: str
     work_end: str
     lead_name: str | None  # the lead's stored name: a filed task's reply names its accountable lead
+    # The id of the department's request type named by `briefs(type_named=…)`, if it has one: filing
+    # asks whether a title's first word is a type of the owner's department in the same statement.
+    type_id: int | None = None
 
 
-def briefs(*, session: Session, user_ids: Iterable[str]) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
+def briefs(
+    *, session: Session, user_ids: Iterable[str], type_named: str = ""
+) -> dict[str, tuple[PersonBrief, DeptBrief | None]]:
     """Stored people and their departments, in one plain statement built once (filing a task asks it
-    for the speaker and the owner; no ORM objects are built to be read once)."""
+    for the speaker and the owner; no ORM objects are built to be read once). `type_named`: a request
+    type's name to look up in each department (DeptBrief.type_id)."""
     found: dict[str, tuple[PersonBrief, DeptBrief | None]] = {}
-    for row in read(session, _BRIEFS, {"ids": list(set(user_ids))}):
+    ids = list(set(user_ids))
+    if not ids:
+        return found
+    if len(ids) <= 2:  # the speaker and an owner: straight to the driver (storage.direct)
+        params = {"a": ids[0], "b": ids[-1], "type_named": type_named}
+        rows: Iterable[Any] = _BRIEFS_OF_TWO.rows(session, params)
+    else:
+        rows = read(session, _BRIEFS, {"ids": ids, "type_named": type_named})
+    for row in rows:
         dept = DeptBrief(*row[3:]) if row[3] is not None else None
         found[row[0]] = (PersonBrief(*row[:3]), dept)
     return found
@@ -61,6 +76,7 @@ def members(*, session: Session) -> Sequence[Member]:
 
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _DEPARTMENTS = Department.__table__  # type: ignore[attr-defined]
+_TYPES = RequestType.__table__  # type: ignore[attr-defined]
 # Built once: the request path asks these on every reply (storage.db.read).
 _NAMES = select(_MEMBERS.c.user_id, _MEMBERS.c.name).where(
     _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True))
@@ -69,24 +85,42 @@ _DEPT_NAMES = select(_DEPARTMENTS.c.id, _DEPARTMENTS.c.name).where(
     _DEPARTMENTS.c.id.in_(bindparam("ids", expanding=True))
 )
 _LEADS = _MEMBERS.alias("lead")
-_BRIEFS = (
-    select(
-        _MEMBERS.c.user_id,
-        _MEMBERS.c.name,
-        _MEMBERS.c.department_id,
-        *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-1]),
-        _LEADS.c.name,
+_BRIEFS_ALL = select(
+    _MEMBERS.c.user_id,
+    _MEMBERS.c.name,
+    _MEMBERS.c.department_id,
+    *(_DEPARTMENTS.c[name] for name in DeptBrief._fields[:-2]),
+    _LEADS.c.name,
+    select(_TYPES.c.id)
+    .where(_TYPES.c.department_id == _DEPARTMENTS.c.id, _TYPES.c.name == bindparam("type_named"))
+    .scalar_subquery(),
+).select_from(
+    _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
+        _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id
     )
-    .select_from(
-        _MEMBERS.outerjoin(_DEPARTMENTS, _MEMBERS.c.department_id == _DEPARTMENTS.c.id).outerjoin(
-            _LEADS, _LEADS.c.user_id == _DEPARTMENTS.c.lead_id
-        )
-    )
-    .where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
 )
+_BRIEFS = _BRIEFS_ALL.where(_MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)))
+_BRIEFS_OF_TWO = Direct(_BRIEFS_ALL.where(_MEMBERS.c.user_id.in_([bindparam("a"), bindparam("b")])))
 _DAILY = select(_MEMBERS.c.user_id).where(
     _MEMBERS.c.user_id.in_(bindparam("ids", expanding=True)), _MEMBERS.c.notify_daily_at.is_not(None)
 )
+_DAILY_SLOTS = 4
+_DAILY_FEW = Direct(
+    select(_MEMBERS.c.user_id).where(
+        _MEMBERS.c.user_id.in_([bindparam(f"u{i}") for i in range(_DAILY_SLOTS)]),
+        _MEMBERS.c.notify_daily_at.is_not(None),
+    )
+)
+
+
+_LEAD_OF = Direct(select(_DEPARTMENTS.c.lead_id).where(_DEPARTMENTS.c.id == bindparam("id")))
+
+
+def department_lead(*, session: Session, department_id: int) -> str | None:
+    """Who leads a department (None if there is no such department): asked by every check of who may
+    do what to a task, so straight to the driver (storage.direct)."""
+    found = _LEAD_OF.rows(session, {"id": department_id})
+    return found[0][0] if found else None
 
 
 def member_names(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
@@ -154,7 +188,11 @@ def departments_by_id(*, session: Session) -> dict[int | None, Department]:
 
 def daily_readers(*, session: Session, user_ids: Iterable[str]) -> set[str]:
     """Those of `user_ids` who take news about what they follow in one daily summary."""
-    return {uid for (uid,) in read(session, _DAILY, {"ids": list(user_ids)})}
+    ids = list(user_ids)
+    if len(ids) <= _DAILY_SLOTS:  # the usual few (a requester, a watcher): straight to the driver
+        slots = {f"u{i}": ids[i] if i < len(ids) else None for i in range(_DAILY_SLOTS)}
+        return {uid for (uid,) in _DAILY_FEW.rows(session, slots)}  # an empty slot matches nobody
+    return {uid for (uid,) in read(session, _DAILY, {"ids": ids})}
 
 
 def daily_summary_times(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:

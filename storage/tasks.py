@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, String, bindparam, case, cast, func, literal, nulls_last, or_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal_column,
+    nulls_last,
+    or_,
+    union_all,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from storage.db import read
+from storage.direct import Direct
 from storage.models import Department, Member, Task, TaskDependency, TaskEvent, TaskField, TaskWatcher
 from storage.recheck_marks import recheck_instant
 
@@ -128,11 +140,12 @@ def tasks_in_thread(*, session: Session, channel: str, thread: str) -> Sequence[
 
 
 _WATCHERS = TaskWatcher.__table__  # type: ignore[attr-defined]
-_WATCHERS_OF = select(_WATCHERS.c.user_id).where(_WATCHERS.c.task_id == bindparam("task_id"))
+# Asked on every move: straight to the driver (storage.direct).
+_WATCHERS_OF = Direct(select(_WATCHERS.c.user_id).where(_WATCHERS.c.task_id == bindparam("task_id")))
 
 
 def watchers(*, session: Session, task_id: int) -> list[str]:
-    return sorted(uid for (uid,) in read(session, _WATCHERS_OF, {"task_id": task_id}))
+    return sorted(uid for (uid,) in _WATCHERS_OF.rows(session, {"task_id": task_id}))
 
 
 def waits_for(*, session: Session, task_id: int) -> list[int]:
@@ -160,21 +173,42 @@ def task(*, session: Session, task_id: int) -> Task | None:
     return session.execute(_BY_ID, {"id": task_id}).scalars().first()
 
 
+def task_to_change(*, session: Session, task_id: int) -> Task | None:
+    """A task read straight from its row, outside the session (no identity map, no ORM loading): for
+    a caller that changes it only through update_task, never by setting attributes to be flushed."""
+    found = _TASK_ROW.rows(session, {"id": task_id})
+    return _loaded(dict(zip(_TASK_KEYS, found[0], strict=True))) if found else None
+
+
 _DEPTS = Department.__table__  # type: ignore[attr-defined]
 _MEMBERS = Member.__table__  # type: ignore[attr-defined]
 _FIELDS = TaskField.__table__  # type: ignore[attr-defined]
+
+
 # What one task's card needs besides the task, in one statement built once: its departments' names,
 # the names of the people on it, and its fields (kind, key, value, position).
-_CARD_DETAILS = union_all(
-    select(literal("d"), cast(_DEPTS.c.id, String), _DEPTS.c.name, literal(0)).where(
-        _DEPTS.c.id.in_(bindparam("dept_ids", expanding=True))
-    ),
-    select(literal("m"), _MEMBERS.c.user_id, _MEMBERS.c.name, literal(0)).where(
-        _MEMBERS.c.user_id.in_(bindparam("user_ids", expanding=True))
-    ),
-    select(literal("f"), _FIELDS.c.name, _FIELDS.c.value, _FIELDS.c.position).where(
-        _FIELDS.c.task_id == bindparam("task_id")
-    ),
+def _card_details(dept_ids: Any, user_ids: Any) -> Any:
+    return union_all(
+        select(literal_column("'d'"), cast(_DEPTS.c.id, String), _DEPTS.c.name, literal_column("0")).where(
+            _DEPTS.c.id.in_(dept_ids)
+        ),
+        select(literal_column("'m'"), _MEMBERS.c.user_id, _MEMBERS.c.name, literal_column("0")).where(
+            _MEMBERS.c.user_id.in_(user_ids)
+        ),
+        select(literal_column("'f'"), _FIELDS.c.name, _FIELDS.c.value, _FIELDS.c.position).where(
+            _FIELDS.c.task_id == bindparam("task_id")
+        ),
+    )
+
+
+_CARD_DETAILS = _card_details(bindparam("dept_ids", expanding=True), bindparam("user_ids", expanding=True))
+# A card's usual few departments and people, in fixed slots: straight to the driver (storage.direct),
+# without an expanding IN rewritten for every call.
+_CARD_DEPTS, _CARD_PEOPLE = 2, 6
+_CARD_DETAILS_FEW = Direct(
+    _card_details(
+        [bindparam(f"d{i}") for i in range(_CARD_DEPTS)], [bindparam(f"u{i}") for i in range(_CARD_PEOPLE)]
+    )
 )
 
 
@@ -188,14 +222,19 @@ def card_details(
     *, session: Session, task_id: int, dept_ids: Iterable[int | None], user_ids: Iterable[str | None]
 ) -> CardDetails:
     """Department names, people's names and the fields of one task, in one round trip."""
-    params = {
-        "task_id": task_id,
-        "dept_ids": list({i for i in dept_ids if i is not None}),
-        "user_ids": list({u for u in user_ids if u}),
-    }
+    depts = list({i for i in dept_ids if i is not None})
+    people = list({u for u in user_ids if u})
+    rows: Iterable[Any]
+    if len(depts) <= _CARD_DEPTS and len(people) <= _CARD_PEOPLE:
+        slots: dict[str, object] = {"task_id": task_id}
+        slots |= {f"d{i}": depts[i] if i < len(depts) else None for i in range(_CARD_DEPTS)}
+        slots |= {f"u{i}": people[i] if i < len(people) else None for i in range(_CARD_PEOPLE)}
+        rows = _CARD_DETAILS_FEW.rows(session, slots)  # an empty slot (NULL) matches nothing
+    else:
+        rows = read(session, _CARD_DETAILS, {"task_id": task_id, "dept_ids": depts, "user_ids": people})
     details = CardDetails({}, {}, [])
     fields: list[tuple[int, str, str]] = []
-    for kind, key, value, position in read(session, _CARD_DETAILS, params):
+    for kind, key, value, position in rows:
         if kind == "d":
             details.depts[int(key)] = value
         elif kind == "m":
@@ -207,7 +246,6 @@ def card_details(
 
 
 _TASKS = Task.__table__  # type: ignore[attr-defined]
-_INSERT_TASK = _TASKS.insert()
 # What a new task holds where the caller says nothing: the columns' own defaults.
 _TASK_DEFAULTS = {
     c.key: c.default.arg if c.default is not None and c.default.is_scalar else None
@@ -224,8 +262,7 @@ def insert_task(*, session: Session, values: Mapping[str, object]) -> Task:
     if row["next_check_at"] is None:
         row["next_check_at"] = recheck_instant()
     session.flush()  # anything pending it refers to goes first, as a flush would order it
-    result = session.connection().execute(_INSERT_TASK, row)
-    row["id"] = int(result.inserted_primary_key[0])
+    row["id"] = _INSERT_TASK.insert(session, row)
     return _loaded(row)
 
 
@@ -240,9 +277,15 @@ def _loaded(row: dict[str, object]) -> Task:
 
 
 _TASK_MANAGER = Task.__mapper__.class_manager  # type: ignore[attr-defined]
+# Sent straight to the driver (storage.direct): every column given, the new id returned.
+_INSERT_TASK = Direct(_TASKS.insert(), columns=[*_TASK_DEFAULTS], new_id=_TASKS.c.id)
 
+
+_TASK_KEYS = [c.key for c in _TASKS.columns]
+_TASK_ROW = Direct(select(*_TASKS.columns).where(_TASKS.c.id == bindparam("id")))
 
 _UPDATE_TASK = _TASKS.update().where(_TASKS.c.id == bindparam("task_pk"))
+_UPDATES: dict[frozenset[str], Direct] = {}  # one per set of columns changed (a move sets a few)
 
 
 def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> None:
@@ -250,13 +293,18 @@ def update_task(*, session: Session, task: Task, changes: dict[str, object]) -> 
     the ORM to flush (a flush of one changed task costs several times the statement). Like any change
     to a task, it asks for a new look by the sweep (storage.recheck)."""
     values = {"next_check_at": recheck_instant(), **changes}
-    session.connection().execute(_UPDATE_TASK, {**values, "task_pk": task.id})
+    keys = frozenset(values)
+    update = _UPDATES.get(keys)
+    if update is None:
+        update = _UPDATES.setdefault(keys, Direct(_UPDATE_TASK, columns=sorted(keys)))
+    update.execute(session, {**values, "task_pk": task.id})  # straight to the driver
     for key, value in values.items():
         set_committed_value(task, key, value)
 
 
 _EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
-_INSERT_EVENT = _EVENTS.insert()  # built once: its compiled form is cached
+_EVENT_COLUMNS = ("task_id", "actor_id", "action", "at", "from_value", "to_value", "note")
+_INSERT_EVENT = Direct(_EVENTS.insert(), columns=_EVENT_COLUMNS)  # straight to the driver
 
 
 def record_event(
@@ -272,8 +320,8 @@ def record_event(
 ) -> None:
     # A plain insert, sent at once: nothing reads an event back in the transaction that writes it, so the
     # ORM's unit of work (identity map, flush bookkeeping) would be cost without use.
-    session.connection().execute(
-        _INSERT_EVENT,
+    _INSERT_EVENT.insert(
+        session,
         {
             "task_id": task_id,
             "actor_id": actor_id,

@@ -3,9 +3,11 @@ refreshed in the background, a change of language is heard at once), plain inser
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -145,7 +147,8 @@ def test_filing_reads_nothing_back_and_marks_the_task_for_the_sweep(
     first_write = next(i for i, s in enumerate(seen) if s.lstrip().upper().startswith("INSERT"))
     reads = [s for s in seen[first_write:] if s.lstrip().upper().startswith("SELECT")]
     # Who speaks (this driver keeps no people in memory), the speaker with their department, @paul by
-    # name and with his department and lead, the request-type check; then four inserts.
+    # name and with his department and lead (and whether "Order" is a request type there); then four
+    # inserts.
     assert reads == [] and len(seen) <= 9, seen
     view = outcome.reply.task
     assert view is not None
@@ -186,3 +189,60 @@ def test_a_move_is_one_plain_update_and_the_sweep_looks_again(engine: Engine, cl
     stored = driver.task(task_id)
     assert (stored.status, stored.acknowledged_at, stored.updated_at) == ("acknowledged", clock(), clock())
     assert stored.next_check_at is not None
+
+
+def test_a_refusal_undoes_what_the_handler_wrote_and_keeps_what_if_refused_writes(
+    engine: Engine, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused press costs one session: the handler's writes are rolled back, the private note stays."""
+    from sqlmodel import select
+
+    from handlers.commands import Move
+    from handlers.context import Context
+    from handlers.errors import BatonError, NotAllowed
+    from handlers.interactions import queue_private_in
+    from handlers.results import Text
+    from storage import tasks as task_store
+    from storage.models import OutboxMessage, TaskEvent
+    from tests.company import Driver, seed, uid
+
+    seed(engine, clock)
+    task_id = Driver(engine, clock).ok("alice", "new Order resin @paul").reply.task.id  # type: ignore[union-attr]
+
+    def writes_then_refuses(ctx: Context, _command: object) -> None:
+        task_store.record_event(
+            session=ctx.session, task_id=task_id, actor_id="U_X", action="half", at=ctx.now
+        )
+        raise NotAllowed("not_allowed_edit", task_id=task_id)
+
+    def note(ctx: Context, refusal: BatonError) -> None:
+        text = Text(refusal.key, refusal.params)
+        queue_private_in(ctx.session, user_id=ctx.actor.user_id, channel_id="C1", text=text, now=ctx.now)
+
+    monkeypatch.setattr("handlers.runner.handle", writes_then_refuses)
+    runner = Runner(engine, CONFIG, clock)
+    outcome = runner.run(
+        runner.identify(uid("paul"), "paul"), Move(move="ack", task_id=task_id), if_refused=note
+    )
+    assert not outcome.ok and outcome.reply.text == Text("not_allowed_edit", {"task_id": task_id})
+    with unit_of_work(engine) as session:
+        assert session.exec(select(TaskEvent).where(TaskEvent.action == "half")).all() == []
+        notes = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "ephemeral")).all()
+        assert [(n.recipient, json.loads(n.data)["key"]) for n in notes] == [
+            (uid("paul"), "not_allowed_edit")
+        ]
+
+
+def test_a_statement_sent_straight_to_the_driver_fails_as_through_sqlalchemy(
+    engine: Engine, clock: FixedClock
+) -> None:
+    """storage.direct: the driver's error arrives as SQLAlchemy's type, and the writer after it goes on."""
+    from sqlalchemy.exc import IntegrityError
+
+    from storage import outbox
+
+    with pytest.raises(IntegrityError), unit_of_work(engine) as session:
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
+    with unit_of_work(engine) as session:
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")

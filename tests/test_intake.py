@@ -79,6 +79,13 @@ def test_a_type_with_two_fields_is_filed_by_command_with_its_priority_promise_an
     assert bot.task(3).title == "Note: the seals leak" and bot.task(3).request_type_id is None
     listed_tasks = bot.ok("quinn", "list dept qa type calib").reply
     assert [v.id for v in listed_tasks.tasks] == [1, 2]
+    # Named by its owner's department (the type is asked with the people, storage.people.briefs): a
+    # type there; the same word for an owner in another department is part of the title.
+    bot.ok("alice", 'new calib Third gauge @quinn "gauge id":G-11')
+    assert (bot.task(4).title, bot.task(4).priority) == ("Third gauge", "high")
+    assert bot.task(4).request_type_id == bot.task(1).request_type_id
+    bot.ok("alice", "new calib the line @pete")
+    assert (bot.task(5).title, bot.task(5).request_type_id) == ("calib the line", None)
 
 
 def test_bad_type_input_is_refused_privately_and_stores_nothing(bot: Driver) -> None:

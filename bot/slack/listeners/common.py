@@ -8,15 +8,17 @@ from bot.slack.forms import new_task_form
 from bot.slack.syntax import conversation_of
 from handlers.commands import DeptList, TaskCommand
 from handlers.context import Actor, Context
+from handlers.errors import BatonError
 from handlers.intake_commands import TypeList
 from handlers.interactions import (
     queue_private,
+    queue_private_in,
     refresh_sent,
     refresh_sent_in,
     request_home,
     request_home_in,
 )
-from handlers.results import DeptView, TypeView
+from handlers.results import DeptView, Text, TypeView
 from handlers.runner import NOWHERE, Here, Outcome, Runner
 from handlers.standup_commands import StandupCommand
 
@@ -80,7 +82,8 @@ def task_form(baton: Baton, actor: Actor, *, metadata: dict[str, Any], **prefill
 
 def press(baton: Baton, actor: Actor, command: TaskCommand, place: dict[str, Any]) -> Outcome:
     """A button pressed on a message or the home tab: the command, and bringing what was pressed up to
-    date, in one transaction; a refusal becomes a private note."""
+    date, in one transaction; a refusal becomes a private note, in that transaction once what the
+    command wrote is rolled back."""
 
     def then(ctx: Context) -> None:
         if place.get("home"):
@@ -90,16 +93,13 @@ def press(baton: Baton, actor: Actor, command: TaskCommand, place: dict[str, Any
             refresh_sent_in(ctx.session, channel=place["channel"], ts=place["ts"], now=ctx.now)
 
     channel = place.get("channel")
+
+    def note(ctx: Context, refusal: BatonError) -> None:
+        text = Text(refusal.key, refusal.params)
+        queue_private_in(ctx.session, user_id=actor.user_id, channel_id=channel, text=text, now=ctx.now)
+
     here = Here(channel_id=channel, conversation=conversation_of(channel))
-    outcome = runner(baton).run(actor, command, here, then=then)
-    if not outcome.ok and outcome.reply.text is not None:
-        queue_private(
-            baton.engine,
-            user_id=actor.user_id,
-            channel_id=channel,
-            text=outcome.reply.text,
-            clock=baton.clock,
-        )
+    outcome = runner(baton).run(actor, command, here, then=then, if_refused=note)
     baton.worker.wake()
     return outcome
 
