@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from slack_bolt import BoltRequest
@@ -23,6 +24,7 @@ from tests.fake_slack import FakeSlack
 from tests.live import SECRET, signed_headers
 
 NEW_TASK = 'new Bench task <@U_PAUL|paul> due:"in 3 days"'
+ROUNDS = 3
 
 
 def slash(text: str, user: str = "U_ALICE") -> str:
@@ -85,7 +87,7 @@ def cpu_per_request(baton: Baton, bodies: list[str]) -> list[float]:
     return costs
 
 
-def measure(count: int, *, profile: bool = False) -> dict[str, float]:
+def measure(count: int, *, profile: bool = False) -> dict[str, Any]:
     fake = FakeSlack().start()
     for user in ("U_ALICE", "U_PAUL", "U_ADMIN"):
         fake.add_user(user, user.lower().removeprefix("u_"), admin=user == "U_ADMIN")
@@ -107,14 +109,25 @@ def measure(count: int, *, profile: bool = False) -> dict[str, float]:
 
                 profiler = Profiler(interval=0.0002)
                 profiler.start()
-            new = cpu_per_request(baton, [slash(NEW_TASK)] * count)
+            # Rounds, each a median: a machine shared with anything else has slow stretches; the median
+            # of the rounds' medians is the figure, the rounds are printed beside it.
+            rounds: dict[str, list[float]] = {"new": [], "press": []}
+            for _ in range(ROUNDS):
+                rounds["new"].append(statistics.median(cpu_per_request(baton, [slash(NEW_TASK)] * count)))
+                # A real move: the owner acknowledges each task just filed (an UPDATE, an event, the
+                # requester's notice and the card), not a press answered "already".
+                fresh = range(task_id + 1, task_id + count + 1)
+                rounds["press"].append(statistics.median(cpu_per_request(baton, [press(t) for t in fresh])))
+                task_id += count
             if profiler:
                 profiler.stop()
                 print(profiler.output_text(unicode=False, color=False, show_all=False))
-            presses = cpu_per_request(
-                baton, [press(task_id, m) for m in ("task_ack", "task_start")] * (count // 2)
-            )
-            return {"new": statistics.median(new), "press": statistics.median(presses)}
+            return {
+                "new": statistics.median(rounds["new"]),
+                "press": statistics.median(rounds["press"]),
+                "rounds_new": rounds["new"],  # type: ignore[dict-item]
+                "rounds_press": rounds["press"],  # type: ignore[dict-item]
+            }
         finally:
             baton.stop()
             fake.stop()
@@ -127,8 +140,9 @@ def main() -> None:
     args = parser.parse_args()
     result = measure(args.count, profile=args.profile)
     print(
-        f"/task new: {result['new']:.2f} ms CPU (median of {args.count}); "
-        f"button press: {result['press']:.2f} ms"
+        f"/task new: {result['new']:.2f} ms CPU (rounds of {args.count}: "
+        f"{', '.join(f'{r:.2f}' for r in result['rounds_new'])}); button press: {result['press']:.2f} ms "
+        f"({', '.join(f'{r:.2f}' for r in result['rounds_press'])})"
     )
 
 
