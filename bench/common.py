@@ -144,7 +144,7 @@ def _ticks(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _descendants(pid: int) -> list[int]:
+def descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
@@ -186,7 +186,7 @@ class CpuMeter:
         values = [int(v) for v in stat]
         busy = (sum(values) - values[3] - values[4]) / os.sysconf("SC_CLK_TCK")
         roles: dict[str, float] = {"serving": 0.0, "delivery": 0.0}
-        for pid in _descendants(self.baton_pid):
+        for pid in descendants(self.baton_pid):
             role = _role(pid)
             if role in roles:
                 roles[role] += _ticks(pid)

@@ -160,7 +160,7 @@ def post_as(base: str, user: str, text_: str) -> None:
 
 
 def bench_http(seconds: int) -> None:
-    """SQLite, delivery running against the fake Slack (in `baton run`'s thread: the SQLite default),
+    """SQLite, delivery running against the fake Slack (in its own process, the default; and in a thread),
     beside two bare Bolt apps measured in the same run; then PostgreSQL with one and two processes."""
     say("## 1. Slash commands over HTTP")
     load = wrk if shutil.which("wrk") else python_load
@@ -174,9 +174,9 @@ def bench_http(seconds: int) -> None:
     fake.add_user("U_PAUL", "paul")
     fake.add_user("U_ADMIN", "admin", admin=True)
     servers = {"baton": (start_baton(fresh_database("sqlite"), fake.url, p := free_port()), p)}
-    # The other delivery mode, measured beside the default (BATON_DELIVERY=auto: a thread on SQLite).
-    other = {"BATON_DELIVERY": "process"}
-    servers["baton-process"] = (start_baton(fresh_database("sqlite"), fake.url, p := free_port(), other), p)
+    # The other delivery mode, measured beside the default (its own process): a thread of `baton run`.
+    other = {"BATON_DELIVERY": "thread"}
+    servers["baton-thread"] = (start_baton(fresh_database("sqlite"), fake.url, p := free_port(), other), p)
     for kind in ("default", "tuned"):
         servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
     cases = {
@@ -187,13 +187,13 @@ def bench_http(seconds: int) -> None:
     try:
         for _, port in servers.values():
             wait_healthy(f"http://127.0.0.1:{port}/healthz")
-        for name in ("baton", "baton-process"):
+        for name in ("baton", "baton-thread"):
             base = f"http://127.0.0.1:{servers[name][1]}/slack/events"
             post_as(base, "U_ADMIN", "dept add production lead <@U_PAUL|paul>")
             post_as(base, "U_ALICE", "new First <@U_PAUL|paul>")
         say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
         say(
-            "| case | conns | Baton | Baton, delivery in a process | bare Bolt (default) "
+            "| case | conns | Baton | Baton, delivery in a thread | bare Bolt (default) "
             "| bare Bolt (process_before_response) | Baton ÷ tuned | Baton ÷ default |"
         )
         say("|---|---|---|---|---|---|---|---|")
@@ -203,7 +203,7 @@ def bench_http(seconds: int) -> None:
                 for name, (_, port) in servers.items():
                     results[name] = load(f"http://127.0.0.1:{port}/slack/events", body, conns, seconds)
                 b, d, t = results["baton"], results["default"], results["tuned"]
-                ratio, other_mode = b["rps"] / t["rps"], results["baton-process"]
+                ratio, other_mode = b["rps"] / t["rps"], results["baton-thread"]
                 row = f"| {case} | {conns} | {cell(b)} | {cell(other_mode)} | {cell(d)} | {cell(t)}"
                 say(f"{row} | {ratio:.2f} | {b['rps'] / d['rps']:.1f} |")
                 if case == "/task list":
@@ -251,7 +251,7 @@ def bench_list(load: Any, seconds: int, fake: FakeSlack, tasks: int = 10_000) ->
 
 
 def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, str]) -> None:
-    say("PostgreSQL, delivery in its own process (the default there), 50 connections:")
+    say("PostgreSQL, delivery in its own process (the default), 50 connections:")
     say("| case | 1 process | 2 processes | 2 ÷ 1 |")
     say("|---|---|---|---|")
     rows: dict[str, list[dict[str, float]]] = {case: [] for case in cases}

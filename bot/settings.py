@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     baton_timezone: str = Field(default="UTC", validation_alias="BATON_TIMEZONE")
     # The reaction that offers to file a message as a task: an emoji's name, without colons.
     baton_intake_emoji: str = Field(default="ticket", validation_alias="BATON_INTAKE_EMOJI")
-    # Where delivery runs (bot/workers.py): auto is its own process on PostgreSQL, a thread on SQLite.
+    # Where delivery runs (bot/workers.py): auto (the default) is its own process; thread saves memory.
     baton_delivery: Literal["auto", "process", "thread"] = Field(
         default="auto", validation_alias="BATON_DELIVERY"
     )

@@ -1,11 +1,12 @@
 """Delivery in its own process: `baton run` starts it, stops it, and wakes it through the database.
 
 Sending a task's DM and channel card costs the process that does it renders, Web API calls and commits;
-in the process that answers requests that CPU competes with them under one GIL. With
-BATON_DELIVERY=process (the default on PostgreSQL) a second process delivers; a request that queued
-something sends `NOTIFY baton_outbox` (PostgreSQL) — on SQLite the delivery process polls every 100 ms,
-one indexed read. BATON_DELIVERY=thread keeps delivery inside the serving process (the default on
-SQLite, where one writer serves both and a second process only adds a second writer and ~60 MB).
+in the process that answers requests that CPU competes with them under one GIL. So by default
+(BATON_DELIVERY=process, or auto) a second process delivers; a request that queued something sends
+`NOTIFY baton_outbox` (PostgreSQL) — on SQLite the delivery process polls every 100 ms, one indexed read.
+Measured on SQLite (bench/RESULTS.md, section 1), the serving process then answers about 1.4 times as
+many requests at 50 connections, with a shorter tail at one. BATON_DELIVERY=thread keeps delivery inside
+the serving process: one process, about 60 MB less, where memory matters more than throughput.
 
 python -m bot.workers deliver   (what `baton run` starts; not meant to be run by hand)
 """
@@ -43,9 +44,7 @@ def is_postgres(url: str) -> bool:
 
 def delivery_mode(settings: Settings) -> DeliveryMode:
     chosen = settings.baton_delivery
-    if chosen == "auto":
-        return "process" if is_postgres(settings.database_url) else "thread"
-    return chosen
+    return "process" if chosen == "auto" else chosen
 
 
 class DatabaseWaker:
@@ -99,7 +98,7 @@ def start_delivery(baton: Baton, settings: Settings) -> subprocess.Popen[bytes] 
         return None
     baton.worker = DatabaseWaker(baton.engine)  # type: ignore[assignment]
     child = subprocess.Popen([sys.executable, "-m", "bot.workers", "deliver"], env=os.environ.copy())
-    log.info("delivery runs in process %s", child.pid)
+    log.debug("delivery runs in process %s", child.pid)  # stderr stays for what needs doing
     return child
 
 
