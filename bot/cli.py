@@ -99,6 +99,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             handler = SocketModeHandler(baton.bolt, settings.slack_app_token.get_secret_value())
             connect_socket_mode(handler, settings)
             log.info("Baton is running in Socket Mode")
+        if delivery is not None:  # said once connected: a start that fails says only why (one line)
+            log.info("delivery runs in process %s", delivery.pid)
         if http:
             serve_http(baton, port=settings.port)
         else:

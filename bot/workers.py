@@ -98,7 +98,6 @@ def start_delivery(baton: Baton, settings: Settings) -> subprocess.Popen[bytes] 
         return None
     baton.worker = DatabaseWaker(baton.engine)  # type: ignore[assignment]
     child = subprocess.Popen([sys.executable, "-m", "bot.workers", "deliver"], env=os.environ.copy())
-    log.debug("delivery runs in process %s", child.pid)  # stderr stays for what needs doing
     return child
 
 
