@@ -33,47 +33,11 @@ from bench.common import (  # noqa: E402
     target,
     wait_healthy,
 )
+from bench.inprocess import press, slash  # noqa: E402  (the same signed bodies as in-process)
 from bench.sweep import seed  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
 from tests.live import signed_headers  # noqa: E402
-
-
-def slash_body(text_: str) -> str:
-    return urlencode(
-        {
-            "command": "/task",
-            "text": text_,
-            "user_id": "U_ALICE",
-            "user_name": "alice",
-            "channel_id": "C_BENCH",
-            "team_id": "T1",
-            "trigger_id": "1.2",
-        }
-    )
-
-
-def press_body(task_id: int) -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U_PAUL", "username": "paul"},
-        "team": {"id": "T1"},
-        "api_app_id": "A1",
-        "container": {"type": "message", "channel_id": "C_BENCH", "message_ts": "1.1"},
-        "channel": {"id": "C_BENCH"},
-        "trigger_id": "1.2",
-        "response_url": "",
-        "actions": [
-            {
-                "type": "button",
-                "action_id": "task_ack",
-                "block_id": "b",
-                "value": str(task_id),
-                "action_ts": "1",
-            }
-        ],
-    }
-    return urlencode({"payload": json.dumps(payload)})
 
 
 def wrk(url: str, body: str, connections: int, seconds: int) -> dict[str, float]:
@@ -180,9 +144,9 @@ def bench_http(seconds: int) -> None:
     for kind in ("default", "tuned"):
         servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
     cases = {
-        "/task new": slash_body('new Check the seals on line 3 <@U_PAUL|paul> due:"in 3 days" !high'),
-        "/task list": slash_body("list all"),
-        "button press": press_body(1),
+        "/task new": slash('new Check the seals on line 3 <@U_PAUL|paul> due:"in 3 days" !high'),
+        "/task list": slash("list all"),
+        "button press": press(1),
     }
     try:
         for _, port in servers.values():
@@ -242,7 +206,7 @@ def bench_list(load: Any, seconds: int, fake: FakeSlack, tasks: int = 10_000) ->
     proc = start_baton(url, fake.url, port := free_port())
     try:
         wait_healthy(f"http://127.0.0.1:{port}/healthz")
-        r = load(f"http://127.0.0.1:{port}/slack/events", slash_body("list all"), 1, seconds)
+        r = load(f"http://127.0.0.1:{port}/slack/events", slash("list all"), 1, seconds)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=15)

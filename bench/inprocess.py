@@ -33,7 +33,7 @@ def slash(text: str, user: str = "U_ALICE") -> str:
             "command": "/task",
             "text": text,
             "user_id": user,
-            "user_name": user.lower(),
+            "user_name": user.lower().removeprefix("u_"),
             "channel_id": "C_BENCH",
             "channel_name": "bench",
             "team_id": "T1",

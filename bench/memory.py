@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import descendants, free_port, rss_mb, say, start_baton, target, wait_healthy  # noqa: E402
-from bench.http_load import slash_body  # noqa: E402
+from bench.inprocess import slash  # noqa: E402
 from bench.sweep import seed  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import make_engine  # noqa: E402
@@ -40,7 +40,7 @@ def bench_process(tasks: int) -> None:
             port = free_port()
             proc = start_baton(url, fake.url, port, {"BATON_DELIVERY": delivery})
             to_healthy = wait_healthy(f"http://127.0.0.1:{port}/healthz")
-            body = slash_body("list all")
+            body = slash("list all")
             httpx.post(
                 f"http://127.0.0.1:{port}/slack/events",
                 content=body,
