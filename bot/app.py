@@ -28,6 +28,7 @@ from handlers.known_people import KnownPeople
 from handlers.ports import Sender
 from handlers.runner import Runner
 from scheduler.delivery import DeliveryWorker
+from storage.checkpoint import WalCheckpointer
 from storage.db import make_engine
 
 WEB_API_TIMEOUT = 10
@@ -48,6 +49,7 @@ class Baton:
     scheduler: Any = None
     feishu: Any = None  # bot.feishu.listeners.FeishuListeners, when Feishu / Lark is configured
     feishu_connection: Any = None  # the long connection, once started
+    checkpointer: WalCheckpointer | None = None  # a serving process's, on SQLite
 
     @cached_property
     def runner(self) -> Runner:
@@ -55,10 +57,14 @@ class Baton:
         people = KnownPeople(self.engine, self.config, self.clock, self.directory)
         return Runner(self.engine, self.config, self.clock, self.directory, people)
 
-    def start(self, *, with_scheduler: bool = False, freeze: bool = False) -> None:
-        if freeze:  # a serving process: what start-up built lives as long as it, so no collection scans it
+    def start(self, *, with_scheduler: bool = False, serving: bool = False) -> None:
+        if serving:
+            # What start-up built lives as long as the process, so no collection scans it; SQLite's
+            # checkpoints move off the request path (storage/checkpoint.py).
             gc.collect()
             gc.freeze()
+            self.checkpointer = WalCheckpointer(self.engine)
+            self.checkpointer.start()
         self.worker.start()
         if with_scheduler:
             from scheduler.jobs import start_scheduler
@@ -73,6 +79,9 @@ class Baton:
             self.scheduler.shutdown(wait=True)  # a sweep in progress finishes first
             self.scheduler = None
         self.worker.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self.checkpointer = None
         if self.runner.people is not None:
             self.runner.people.close()
         self.engine.dispose()

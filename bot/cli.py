@@ -79,7 +79,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.workers import start_delivery, stop_delivery
 
     delivery = start_delivery(baton, settings)  # its own process, or None: a thread of this one
-    baton.start(with_scheduler=not args.no_scheduler, freeze=True)
+    baton.start(with_scheduler=not args.no_scheduler, serving=True)
     # An HTTP server runs unless Slack's Socket Mode is all there is: Slack's or Feishu's events, and
     # health checks for a Feishu long connection.
     http = baton.feishu is not None or not settings.socket_mode

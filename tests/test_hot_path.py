@@ -95,7 +95,7 @@ def test_what_start_up_built_is_kept_out_of_collections(tmp_path) -> None:  # ty
     settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'f.db'}")  # type: ignore[call-arg]
     clock = FixedClock(NOW)
     baton = create_local(settings, Recorder(clock), clock=clock)
-    baton.start(freeze=True)
+    baton.start(serving=True)
     try:
         assert gc.get_freeze_count() > 0
     finally:
