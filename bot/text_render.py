@@ -24,7 +24,7 @@ from handlers.outgoing import (
 )
 from handlers.people import zone
 from handlers.results import Reply, TaskView
-from handlers.standups import StandupSummary, names_department
+from handlers.standup_runs import StandupSummary, names_department
 
 
 def t(locale: str, key: str, **params: Any) -> str:

@@ -117,7 +117,7 @@ def pressed_message(
 
 
 def blocker_form_values(engine: Engine, *, run_id: int, user_id: str) -> dict[str, str | None] | None:
-    from handlers.standups import blocker_prefill
+    from handlers.standup_runs import blocker_prefill
 
     with unit_of_work(engine) as session:
         return blocker_prefill(session, run_id=run_id, user_id=user_id)

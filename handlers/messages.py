@@ -62,8 +62,8 @@ from handlers.people import reader_locale, refresh_member, zone
 from handlers.ports import RetryLater, Skip, Undeliverable
 from handlers.ratings import RATING_MOVES
 from handlers.results import TaskView, Text
-from handlers.standups import closing_time
-from handlers.standups import summary as standup_summary
+from handlers.standup_runs import closing_time
+from handlers.standup_runs import summary as standup_summary
 from handlers.stats import dept_stats
 from handlers.views import people_in, task_view
 from storage import outbox

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session
 
 from handlers.calendars import Calendars
-from handlers.standups import is_standup_day, window
+from handlers.standup_runs import is_standup_day, window
 from handlers.worktime import WorkCalendar
 from storage import intake as intake_store
 from storage import outbox, reminder_state

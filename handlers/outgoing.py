@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.home import Home
 from handlers.results import TaskView, Text
-from handlers.standups import StandupSummary
+from handlers.standup_runs import StandupSummary
 from handlers.stats import DeptStats
 
 

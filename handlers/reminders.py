@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from handlers import repeats, standups
+from handlers import repeats, standup_runs
 from handlers.calendars import Calendars
 from handlers.lifecycle import ACTIVE
 from handlers.planned import Planned
@@ -137,11 +137,11 @@ class Planner:
         """Open today's thread at the set time, prompt each participant, post the summary at closing."""
         for standup in standup_store.active_standups(session=self.session):
             day = self.now.astimezone(ZoneInfo(standup.tz)).date()
-            if not standups.is_standup_day(standup, day):
+            if not standup_runs.is_standup_day(standup, day):
                 continue
-            opens, closes = standups.window(standup, day)
+            opens, closes = standup_runs.window(standup, day)
             if opens <= self.now < closes:
-                run = standups.open_run(self.session, standup, day, opens_at=opens, closes_at=closes)
+                run = standup_runs.open_run(self.session, standup, day, opens_at=opens, closes_at=closes)
                 if not run.closed:
                     self._opening(standup, run)
             elif (
@@ -198,7 +198,7 @@ class Planner:
         )
 
     def _opening(self, standup: Standup, run: StandupRun) -> None:
-        for m in standups.opening(self.session, standup, run, now=self.now):
+        for m in standup_runs.opening(self.session, standup, run, now=self.now):
             self.add(Planned(m.key, m.kind, m.recipient, m.event, None, {"run_id": m.run_id}))
 
 

@@ -37,7 +37,7 @@ from handlers.outgoing import (
     Where,
 )
 from handlers.results import DeptView, EventView, Reply, TaskView, Text
-from handlers.standups import Blocker, StandupSummary
+from handlers.standup_runs import Blocker, StandupSummary
 from handlers.stats import DeptStats
 from tests.feishu_cards import card_text, check_card
 

@@ -15,7 +15,7 @@ from handlers.command_parser import _SUBCOMMANDS, parse_task_command
 from handlers.errors import BatonError
 from handlers.i18n import EN, ZH, t
 from handlers.standup_commands import STANDUP_SUBCOMMANDS, parse_standup_command
-from handlers.standups import Blocker, StandupSummary
+from handlers.standup_runs import Blocker, StandupSummary
 
 ROOT = Path(__file__).resolve().parent.parent
 # Options of `/task dept add|set`, as its parser reads them.

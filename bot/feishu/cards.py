@@ -41,7 +41,7 @@ from handlers.outgoing import (
     StandupSummaryPost,
     StatsPost,
 )
-from handlers.standups import StandupSummary, names_department
+from handlers.standup_runs import StandupSummary, names_department
 
 MAX_DIGEST_ROWS = 20  # three components each, far under the 200-component ceiling and the 30 KB body
 MAX_BLOCKERS = 20

@@ -26,7 +26,7 @@ from bot.slack.render import SECTION_LIMIT, clip, escape, payload
 from bot.slack.syntax import channel_link, t
 from handlers.outgoing import StandupAnswerPost
 from handlers.results import DeptView
-from handlers.standups import StandupSummary, names_department
+from handlers.standup_runs import StandupSummary, names_department
 
 
 def names_person(text: str, user_id: str) -> bool:
