@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -35,6 +36,32 @@ def eventually(check: Callable[[], Any], *, timeout: float = 10.0, what: str = "
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.01)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUN_TOKEN = "xoxb-run-test"
+
+
+def run_env(
+    database_url: str, *, api_url: str | None = None, port: int | None = None, **extra: str
+) -> dict[str, str]:
+    """The environment of a `baton run` started as a real process by a test: Slack over HTTP (no Socket
+    Mode token inherited from the shell), its first admin U_ADMIN."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": ROOT,
+        "SLACK_BOT_TOKEN": RUN_TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "DATABASE_URL": database_url,
+        "BATON_ADMINS": "U_ADMIN",
+        **extra,
+    }
+    if api_url is not None:
+        env["SLACK_API_URL"] = api_url
+    if port is not None:
+        env["PORT"] = str(port)
+    env.pop("SLACK_APP_TOKEN", None)
+    return env
 
 
 def signed_headers(body: str, *, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:

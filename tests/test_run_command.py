@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -20,9 +19,7 @@ from bot.settings import Settings
 from handlers.clock import FixedClock
 from tests.conftest import NOW
 from tests.fake_slack import FakeSlack
-from tests.live import SECRET, eventually, signed_headers
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tests.live import RUN_TOKEN, SECRET, eventually, run_env, signed_headers
 
 
 def free_port() -> int:
@@ -34,17 +31,7 @@ def free_port() -> int:
 def test_baton_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path, fake_slack: FakeSlack) -> None:  # type: ignore[no-untyped-def]
     fake_slack.add_user("U_ADMIN", "admin", admin=True)
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": ROOT,
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": "xoxb-run-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-        "BATON_ADMINS": "U_ADMIN",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    env = run_env(f"sqlite:///{tmp_path / 'run.db'}", api_url=fake_slack.url, port=port)
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run"],
         env=env,
@@ -94,7 +81,7 @@ def test_baton_run_serves_slack_over_http_and_stops_on_sigterm(tmp_path, fake_sl
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=15)
     assert proc.returncode == 0, output
-    assert "xoxb-run-test" not in output and SECRET not in output
+    assert RUN_TOKEN not in output and SECRET not in output
 
 
 def test_socket_mode_uses_the_configured_api_url_and_needs_no_signature(

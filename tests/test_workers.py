@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.workers import DELIVERY_NICENESS, DatabaseWaker, delivery_mode, listen
 from tests.fake_slack import FakeSlack
-from tests.live import SECRET, eventually, signed_headers
-from tests.test_run_command import ROOT, free_port
+from tests.live import eventually, run_env, signed_headers
+from tests.test_run_command import free_port
 
 
 def settings(url: str, delivery: str | None = None) -> Settings:
@@ -47,18 +47,9 @@ def slash(text: str) -> str:
 def test_baton_run_starts_and_stops_a_delivery_process(tmp_path: Path, fake_slack: FakeSlack) -> None:
     fake_slack.add_user("U_ADMIN", "admin", admin=True)
     port, log = free_port(), tmp_path / "run.log"
-    env = {
-        **os.environ,
-        "PYTHONPATH": ROOT,
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": "xoxb-run-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-        "BATON_ADMINS": "U_ADMIN",
-        "BATON_DELIVERY": "process",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    env = run_env(
+        f"sqlite:///{tmp_path / 'run.db'}", api_url=fake_slack.url, port=port, BATON_DELIVERY="process"
+    )
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run", "--no-scheduler"],
@@ -120,14 +111,7 @@ def test_a_request_wakes_the_delivery_process_through_notify(engine: Engine) -> 
 
 
 def test_several_workers_are_refused_on_sqlite_with_one_line(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": ROOT,
-        "SLACK_BOT_TOKEN": "xoxb-run-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    env = run_env(f"sqlite:///{tmp_path / 'run.db'}")
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run", "--workers", "2"], env=env, capture_output=True, text=True
     )
@@ -146,18 +130,8 @@ def test_two_workers_serve_one_port_on_postgresql(engine: Engine, fake_slack: Fa
     migrate.upgrade(engine)
     fake_slack.add_user("U_ADMIN", "admin", admin=True)
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": ROOT,
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": "xoxb-run-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "BATON_ADMINS": "U_ADMIN",
-        "BATON_WORKERS": "2",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
+    url = engine.url.render_as_string(hide_password=False)
+    env = run_env(url, api_url=fake_slack.url, port=port, BATON_WORKERS="2")
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "run", "--no-scheduler"],
         env=env,
