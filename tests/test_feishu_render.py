@@ -150,6 +150,20 @@ def test_the_intake_offer_quotes_the_message_and_its_button_names_it() -> None:
     assert "> The dryer leaks\n> since this morning" in text and "File this message as a task?" in text
 
 
+def test_a_quoted_line_stays_text_not_a_heading_list_or_mention() -> None:
+    from bot.feishu.syntax import quote
+
+    quoted = quote("# Dryer\n- leaks\n  2. again\n```\n@all look\nfine")
+    assert quoted.splitlines() == [
+        "> &#35; Dryer",
+        "> &#45; leaks",
+        ">   2&#46; again",
+        "> &#96;``",
+        f"> @{ZWSP}all look",
+        "> fine",
+    ]
+
+
 def test_task_buttons_move_or_ask_why_first() -> None:
     values = check_card(message_card(outgoing(BODIES["card"])))
     assert {"a": ids.MOVE_ACTION, "task": 7, "move": "ack"} in values

@@ -101,7 +101,7 @@ def offer_card(offer: IntakeOffer, locale: str) -> dict[str, Any]:
     """The quoted message, the question, and the button that opens the New task form filled from it
     (a private card: only the person who reacted sees it)."""
     quote = offer.quote if len(offer.quote) <= QUOTE_LIMIT else offer.quote[: QUOTE_LIMIT - 1] + "…"
-    quoted = "\n".join("> " + syntax.escape(line) for line in (quote or "…").splitlines())
+    quoted = syntax.quote(quote or "…")
     question = t(locale, "intake_offer")
     value = {ids.ACTION_KEY: ids.INTAKE_OFFER_ACTION, "channel": offer.channel, "message": offer.message_id}
     press = button(plain(locale, "intake_offer_button"), value, kind="primary")

@@ -149,6 +149,23 @@ def escape(text: str) -> str:
     return _AT_ALL_WORDS.sub(lambda m: f"@{ZWSP}{m.group(1)}", text)
 
 
+# What makes a line a heading, a list item, a quote or a code fence in card markdown.
+_BLOCK_START = re.compile(r"^(\s*)(?:([#>*+`-])|(\d+)([.)]))")
+
+
+def quote(text: str) -> str:
+    """Someone's message as a card markdown quote (`> ` on each line, JSON 2.0): inert like `escape`,
+    and a line of theirs that starts with `#`, `-`, `1.` or a code fence stays text, not a heading or a
+    list inside the quote (Feishu's rich-text docs: write such characters as HTML entities)."""
+    return "\n".join("> " + _BLOCK_START.sub(_entity, escape(line), count=1) for line in text.splitlines())
+
+
+def _entity(m: re.Match[str]) -> str:
+    if m.group(2):
+        return f"{m.group(1)}&#{ord(m.group(2))};"
+    return f"{m.group(1)}{m.group(3)}&#{ord(m.group(4))};"
+
+
 def _attr(open_id: str) -> str:
     # An id is ou_/on_ plus letters and digits; anything else would break out of the attribute.
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", open_id):
