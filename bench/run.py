@@ -41,9 +41,15 @@ def main() -> None:
         help="one section (printed, not written to RESULTS.md)",
     )
     parser.add_argument("--big", action="store_true", help="also sweep 1,000,000 tasks (slow to seed)")
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(n) for n in text.split(",")],
+        help="the sweep's task counts, comma-separated (e.g. 10000), instead of the defaults",
+    )
     args = parser.parse_args()
     quick = args.quick
     sizes = [1_000, 10_000] if quick else [10_000, 100_000] + ([1_000_000] if args.big else [])
+    sizes = args.sizes or sizes
     sections = {
         "inprocess": lambda: bench_inprocess(count=300 if quick else 2_000),
         "http": lambda: bench_http(seconds=2 if quick else 5),

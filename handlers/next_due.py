@@ -32,7 +32,7 @@ def next_instant(session: Session, *, after: datetime, until: datetime, default_
     repeat = intake_store.next_repeat_at(session=session)
     if repeat is not None:
         found.append(max(repeat, after + SOON))
-    if outbox.held_recipients(session=session):
+    if outbox.any_held_recipient(session=session):
         found.append(after + SOON)
     for standup in standup_store.active_standups(session=session):
         day = after.astimezone(window(standup, after.date())[0].tzinfo).date()

@@ -150,6 +150,8 @@ class OutboxMessage(SQLModel, table=True):
         Index("ix_outbox_status_next", "status", "next_attempt_at"),
         Index("ix_outbox_sent_ts", "sent_ts"),
         Index("ix_outbox_recipient_status", "recipient", "status", "id"),
+        # Who has held rows (storage.outbox.held_recipients, every sweep): read from the index alone.
+        Index("ix_outbox_status_recipient", "status", "recipient", "kind"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -58,7 +58,7 @@ def test_db_upgrade_command_and_sqlite_self_migration(tmp_path, monkeypatch, cap
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     assert cli.main(["db", "upgrade"]) == 0
-    assert "→ 0012" in capsys.readouterr().out  # the newest revision
+    assert "→ 0013" in capsys.readouterr().out  # the newest revision
     assert migrate.is_current(make_engine(url))
     other = f"sqlite:///{tmp_path / 'other.db'}"
     prepare_database(Settings(DATABASE_URL=other))  # type: ignore[call-arg]
