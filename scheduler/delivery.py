@@ -2,7 +2,9 @@
 
 The database decides what was sent. Each row is claimed in its own transaction (on PostgreSQL with
 FOR UPDATE SKIP LOCKED, so replicas never take the same row), composed (handlers.messages), sent, and
-marked — with where it landed — in that transaction.
+marked — with where it landed — in that transaction. Which rows are due is read by one scan per
+batch of candidates (a scan reads every pending row: one per message made delivery O(queue) a message);
+each candidate is then claimed by its id, checked again there.
 
 A few rows are in flight at once (`concurrency` threads): a send is mostly waiting on Slack. At most one
 row per recipient is in flight, so each person and channel still gets messages in order.
