@@ -2,7 +2,9 @@
 
 The database decides what was sent. Each row is claimed in its own transaction (on PostgreSQL with
 FOR UPDATE SKIP LOCKED, so replicas never take the same row), composed (handlers.messages), sent, and
-marked — with where it landed — in that transaction.
+marked — with where it landed — in that transaction. Which rows are due is read by one scan per
+batch of candidates (a scan reads every pending row: one per message made delivery O(queue) a message);
+each candidate is then claimed by its id, checked again there.
 
 A few rows are in flight at once (`concurrency` threads): a send is mostly waiting on Slack. At most one
 row per recipient is in flight, so each person and channel still gets messages in order.
@@ -14,6 +16,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -39,6 +42,7 @@ MIN_PASS_INTERVAL = 0.1  # seconds: what a message may wait so that passes are n
 CONCURRENCY = 4  # sends in flight; Slack's ceilings, not this, bound the rate (pacing and 429 pauses)
 # Kinds rendered from the current state at delivery: only the newest request per recipient matters.
 COALESCED = frozenset({"card", "home"})
+CLAIM_BATCH = 100  # due rows read by one scan; each is still claimed, sent and marked in its own transaction
 
 
 def backoff(attempts: int) -> timedelta:
@@ -72,6 +76,8 @@ class DeliveryWorker:
         self._paused_until: datetime | None = None
         self.rate = SendRate()
         self._claim_lock = _claim_lock(engine)
+        self._candidates: deque[outbox.Candidate] = deque()  # due rows found by the last scan, in order
+        self._queue_lock = threading.Lock()
         # Rows being sent by this process: recipients (their order) and ids (home views skip the former).
         self._in_flight = _in_flight(engine)
 
@@ -80,6 +86,8 @@ class DeliveryWorker:
     def deliver_due(self, limit: int = 10_000) -> int:
         """Send every row that is due now; returns how many rows were settled (sent or not)."""
         held: set[str] = set()
+        with self._queue_lock:
+            self._candidates.clear()  # each pass starts from a fresh scan: oldest first, nothing stale
         if self.concurrency == 1:
             return self._drain(held, limit)
         if self._pool is None:
@@ -109,23 +117,47 @@ class DeliveryWorker:
         try:
             with unit_of_work(self.engine) as session:
                 now = self.clock()
-                with self._claim_lock:
-                    busy_people, busy_rows = self._in_flight.taken()
-                    rows = outbox.due_messages(
-                        session=session,
-                        now=now,
-                        limit=1,
-                        skip_recipients=held | busy_people,
-                        skip_ids=busy_rows,
-                    )
-                    if not rows:
+                with self._queue_lock, self._claim_lock:
+                    row = self._claim(session, now, held)
+                    if row is None:
                         return None
-                    claimed = (rows[0].recipient, rows[0].id or 0)
+                    claimed = (row.recipient, row.id or 0)
                     self._in_flight.take(*claimed)
-                return self._settle(session, rows[0], now, held)
+                return self._settle(session, row, now, held)
         finally:
             if claimed is not None:
                 self._in_flight.release(*claimed)  # after the commit: the row is settled in the database
+
+    def _claim(self, session: Session, now: datetime, held: set[str]) -> OutboxMessage | None:
+        """The next due row, locked in this transaction. Candidates come from one scan of the due rows
+        per batch (a scan reads every pending row), and each is claimed alone by its id, which checks
+        again that it is still due and still its recipient's oldest pending message."""
+        busy_people, busy_rows = self._in_flight.taken()
+        scanned = False
+        while True:
+            if not self._candidates:
+                if scanned:
+                    return None  # what this scan found is gone (another replica, or settled meanwhile)
+                self._candidates.extend(
+                    outbox.due_candidates(
+                        session=session,
+                        now=now,
+                        limit=CLAIM_BATCH,
+                        skip_recipients=held | busy_people,
+                        skip_ids=busy_rows,
+                    )
+                )
+                scanned = True
+                if not self._candidates:
+                    return None
+            found = self._candidates.popleft()
+            if found.id in busy_rows:
+                continue
+            if found.kind != outbox.HOME and (found.recipient in held or found.recipient in busy_people):
+                continue  # a later scan finds it again once its recipient is free
+            row = outbox.claim_due(session=session, row_id=found.id, now=now)
+            if row is not None:
+                return row
 
     def _settle(self, session: Session, row: OutboxMessage, now: datetime, held: set[str]) -> int:
         if row.kind in COALESCED and outbox.newer_pending(session=session, row=row):

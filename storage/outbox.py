@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import Integer, and_, bindparam, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -134,6 +134,73 @@ def due_messages(
         .with_for_update(skip_locked=True)
     )
     return session.exec(stmt).all()
+
+
+# Delivery claims rows one at a time, each in its own transaction. The query above reads every pending
+# row (SQLite sorts them all for ORDER BY id, checking each for an earlier pending row), so a claim per
+# message cost O(pending): 12 ms a claim with 5,000 queued, which capped delivery below Slack's
+# ceiling. Delivery instead reads a batch of candidates with one such scan, unlocked, and then claims
+# each alone by its primary key, checking again that it is still due and still its recipient's oldest.
+_OLDER = _OUTBOX.alias("older")
+_IS_HOME = _OUTBOX.c.kind == HOME
+_DUE_NOW = and_(
+    _OUTBOX.c.status == PENDING,
+    _OUTBOX.c.next_attempt_at <= bindparam("now"),
+    or_(
+        _IS_HOME,
+        ~select(_OLDER.c.id)
+        .where(
+            _OLDER.c.recipient == _OUTBOX.c.recipient,
+            _OLDER.c.status == PENDING,
+            _OLDER.c.id < _OUTBOX.c.id,
+            _OLDER.c.kind != HOME,
+        )
+        .exists(),
+    ),
+)
+_CANDIDATES = (
+    select(_OUTBOX.c.id, _OUTBOX.c.recipient, _OUTBOX.c.kind)
+    .where(_DUE_NOW)
+    .where(or_(_IS_HOME, _OUTBOX.c.recipient.not_in(bindparam("skip_recipients", expanding=True))))
+    .where(_OUTBOX.c.id.not_in(bindparam("skip_ids", expanding=True)))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_CLAIM = (
+    select(OutboxMessage).where(_OUTBOX.c.id == bindparam("id"), _DUE_NOW).with_for_update(skip_locked=True)
+)
+
+
+class Candidate(NamedTuple):
+    id: int
+    recipient: str
+    kind: str
+
+
+def due_candidates(
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    skip_recipients: Collection[str] = (),
+    skip_ids: Collection[int] = (),
+) -> list[Candidate]:
+    """What `due_messages` would return, as (id, recipient, kind), without locking anything: rows to
+    try to `claim_due` one by one."""
+    params = {
+        "now": now,
+        "limit": limit,
+        "skip_recipients": list(skip_recipients),
+        "skip_ids": list(skip_ids),
+    }
+    return [Candidate(*found) for found in session.execute(_CANDIDATES, params)]
+
+
+def claim_due(*, session: Session, row_id: int, now: datetime) -> OutboxMessage | None:
+    """The row, locked for this transaction, if it is still pending, due and its recipient's oldest
+    pending message (a home tab: whatever comes before it); None if it is not, or another replica
+    holds it (SKIP LOCKED)."""
+    return session.execute(_CLAIM, {"id": row_id, "now": now}).scalars().first()
 
 
 _SENT_AT = Direct(  # straight to the driver (storage.direct)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -16,7 +17,7 @@ from bot.app import web_client
 from bot.settings import Settings
 from bot.slack.sender import SlackSender
 from handlers.clock import FixedClock
-from scheduler.delivery import CONCURRENCY, DeliveryWorker
+from scheduler.delivery import CLAIM_BATCH, CONCURRENCY, DeliveryWorker
 from storage import migrate, outbox
 from storage.db import make_engine
 from storage.models import OutboxMessage
@@ -226,3 +227,36 @@ def test_one_lane_keeps_the_queue_order(engine: Engine, clock: FixedClock, fake_
         ("U_ONE", "Show 1 more"),
         ("U_TWO", "Show 1 more"),
     ]  # one lane keeps the queue's own order
+
+
+def test_the_due_rows_are_scanned_once_per_batch_not_once_per_message(
+    engine: Engine, clock: FixedClock, fake_slack: FakeSlack
+) -> None:
+    # A scan reads every pending row; one per message made delivery O(pending) a message.
+    _numbered(engine, clock, [f"U_MANY{i}" for i in range(250)], per_recipient=1)
+    scans: list[str] = []
+
+    def count(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "ORDER BY outboxmessage.id" in statement and "LIMIT" in statement:
+            scans.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    worker = make_worker(engine, clock, fake_slack.url)
+    assert worker.deliver_due() == 250
+    event.remove(engine, "before_cursor_execute", count)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 250
+    assert len(scans) <= 250 // CLAIM_BATCH + 2  # three full batches, and the scan that finds none
+
+
+def test_a_candidate_settled_elsewhere_after_the_scan_is_not_sent_again(
+    pooled_engine: Engine, clock: FixedClock, fake_slack: FakeSlack
+) -> None:
+    engine = pooled_engine
+    _numbered(engine, clock, [f"U_STALE{i}" for i in range(5)], per_recipient=1)
+    first = make_worker(engine, clock, fake_slack.url)
+    assert first.deliver_due(limit=1) == 1  # its scan found all five; four wait in its queue
+    other = make_worker(engine, clock, fake_slack.url)
+    assert other.deliver_due() == 4  # another worker (a replica) sends them meanwhile
+    assert first._drain(set(), 10) == 0  # noqa: SLF001 - the stale candidates, each checked again
+    sent = [c.params["channel"] for c in fake_slack.calls_to("chat.postMessage")]
+    assert sorted(sent) == [f"U_STALE{i}" for i in range(5)]  # once each
