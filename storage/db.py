@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 import storage.recheck  # noqa: F401  - registers the listener that keeps reminder marks honest
+from storage.writers import queue_sqlite_writers
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -81,38 +81,8 @@ def make_engine(url: str) -> Engine:
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-        _queue_sqlite_writers(engine)
+        queue_sqlite_writers(engine, SQLITE_BUSY_TIMEOUT_MS / 1000)
     return engine
-
-
-_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-_HOLDS = "baton_write_lock"
-
-
-def _queue_sqlite_writers(engine: Engine) -> None:
-    """SQLite admits one writer; a second one sleeps in SQLite's busy handler, which backs off in steps
-    of up to 100 ms. Threads of this process queue on a lock instead, taken at a transaction's first
-    write and released when it ends, so under load writers go in turn without sleeping."""
-    lock = threading.Lock()
-
-    def before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not conn.info.get(_HOLDS) and statement.lstrip()[:7].upper().startswith(_WRITES):
-            if not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-                raise TimeoutError("another writer held the database for too long")
-            conn.info[_HOLDS] = True
-
-    def end(conn: Any, *_args: Any) -> None:
-        if conn.info.pop(_HOLDS, False):
-            lock.release()
-
-    def checkin(_dbapi: Any, record: Any) -> None:
-        if record.info.pop(_HOLDS, False):  # a connection given back mid-transaction is rolled back
-            lock.release()
-
-    event.listen(engine, "before_cursor_execute", before_write)
-    event.listen(engine, "commit", end)
-    event.listen(engine, "rollback", end)
-    event.listen(engine.pool, "checkin", checkin)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -73,3 +73,53 @@ def test_the_writer_lock_is_given_back_on_rollback_and_when_a_connection_is_drop
     with Session(engine) as session:
         assert [e.key for e in session.exec(select(ProcessedEvent)).all()] == ["c"]
     engine.dispose()
+
+
+def test_writers_of_other_processes_queue_on_a_file_lock_beside_the_database(tmp_path: Path) -> None:
+    from storage.writers import HostLock
+
+    engine = _file_engine(tmp_path)
+    # Another process's writer, as the kernel sees it: a lock through a descriptor of its own.
+    other = HostLock(str(tmp_path / "w.db"))
+    assert other.acquire(timeout=0)
+    landed = threading.Event()
+
+    def write() -> None:
+        with unit_of_work(engine) as session:
+            session.add(ProcessedEvent(key="queued", received_at=NOW))
+        landed.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert not landed.wait(0.3)  # it waits for the other process, not in SQLite's busy handler
+    other.release()
+    assert landed.wait(5)
+    writer.join()
+    assert other.acquire(timeout=0)  # and gave the lock back when its transaction ended
+    other.release()
+    assert (tmp_path / "w.db-writers").exists()
+    engine.dispose()
+
+
+def test_a_writer_gives_up_when_another_process_never_lets_go(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    import storage.db
+    from storage.writers import HostLock
+
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    engine = _file_engine(tmp_path)
+    other = HostLock(str(tmp_path / "w.db"))
+    assert other.acquire(timeout=0)
+    with (
+        pytest.raises(OperationalError, match="another Baton process held it"),
+        unit_of_work(engine) as session,
+    ):
+        session.add(ProcessedEvent(key="never", received_at=NOW))
+    other.release()
+    with unit_of_work(engine) as session:  # both locks were given back: the next writer goes through
+        session.add(ProcessedEvent(key="later", received_at=NOW))
+    with Session(engine) as session:
+        assert [e.key for e in session.exec(select(ProcessedEvent)).all()] == ["later"]
+    engine.dispose()
