@@ -79,6 +79,28 @@ def message(body: object, where: Where, *, row_id: int = 0) -> Outgoing:
 NOTE = PrivateNote(Text("snoozed_ok", {"task_id": 7, "until": NOW}))
 
 
+def test_a_card_whose_press_is_being_answered_is_patched_only_after_the_answer(fake: FakeFeishu) -> None:
+    from bot.feishu.cards import message_card
+    from bot.feishu.shown import ShownCards
+    from handlers.ports import Hold
+
+    shown = ShownCards()
+    sender = FeishuSender(make_api(fake), clock=FixedClock(NOW), shown=shown)
+    post = sender.deliver(message(NOTE, Where("fs:oc_sales")))
+    assert post is not None
+    update = message(NOTE, Where("fs:oc_sales", update=post.message_id))
+    shown.answering(post.message_id)  # a press on it is being answered, perhaps with this very card
+    with pytest.raises(Hold):
+        sender.deliver(update)
+    shown.put(post.message_id, message_card(update))  # the answer showed it
+    assert sender.deliver(update) == post
+    assert fake.calls_to("patch") == []  # neither raced the answer nor repeated it
+    shown.answering(post.message_id)
+    shown.forget(post.message_id)  # an answer without the card, or too late: the PATCH goes
+    assert sender.deliver(update) == post
+    assert len(fake.calls_to("patch")) == 1
+
+
 def test_each_where_lands_where_it_should(fake: FakeFeishu) -> None:
     sender = FeishuSender(make_api(fake), clock=FixedClock(NOW))
     dm = sender.deliver(message(NOTE, Where(FS["pete"], direct=True), row_id=1))

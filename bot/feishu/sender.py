@@ -61,6 +61,8 @@ class FeishuSender:
     def deliver(self, message: Outgoing) -> Landed | None:
         where = message.where
         card = message_card(self._named(message))
+        if where.update is not None and self.shown.being_answered(where.update):
+            raise Hold()  # the press's answer may show this very change: see after it is given
         if where.update is not None and self.shown.showing(where.update, card):
             # The press that made this change was answered with this very card (bot/feishu/shown.py).
             return Landed(where.conversation, where.update)

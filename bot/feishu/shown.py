@@ -28,6 +28,17 @@ class ShownCards:
         self._cards: OrderedDict[str, str] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
+        self._answering: set[str] = set()
+
+    def answering(self, message_id: str) -> None:
+        """A press on this message is being answered (with a card, perhaps): until `put` or `forget`, the
+        outbox holds its PATCH back, which would otherwise race the answer and go out first."""
+        with self._lock:
+            self._answering.add(message_id)
+
+    def being_answered(self, message_id: str) -> bool:
+        with self._lock:
+            return message_id in self._answering
 
     def showing(self, message_id: str, card: dict[str, Any]) -> bool:
         """Is this exactly the card the message shows now?"""
@@ -36,6 +47,7 @@ class ShownCards:
 
     def put(self, message_id: str, card: dict[str, Any]) -> None:
         with self._lock:
+            self._answering.discard(message_id)
             self._cards[message_id] = digest(card)
             self._cards.move_to_end(message_id)
             while len(self._cards) > self._size:
@@ -43,4 +55,5 @@ class ShownCards:
 
     def forget(self, message_id: str) -> None:
         with self._lock:
+            self._answering.discard(message_id)
             self._cards.pop(message_id, None)

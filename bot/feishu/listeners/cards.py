@@ -72,15 +72,21 @@ Answer = dict[str, Any]
 
 def on_card(baton: Baton, event: CardAction, shown: ShownCards | None = None) -> Answer | None:
     started = time.monotonic()
-    answer = _answer(baton, event)
-    message = event.open_message_id
-    if shown is not None and message and answer and "card" in answer:
-        # The answer's card replaces the pressed one (for every reader of a shared card) when Feishu gets
-        # it within its 3 seconds; answered later, it may not have: the outbox's PATCH then still goes.
-        if time.monotonic() - started < ANSWER_BUDGET:
-            shown.put(ours(message), answer["card"]["data"])
-        else:
-            shown.forget(ours(message))
+    message = ours(event.open_message_id) if event.open_message_id and shown is not None else None
+    if message is not None and shown is not None:
+        shown.answering(message)  # the outbox waits for this answer before patching the card
+    answer = None
+    try:
+        answer = _answer(baton, event)
+    finally:
+        if message is not None and shown is not None:
+            # The answer's card replaces the pressed one (for every reader of a shared card) when Feishu
+            # gets it within its 3 seconds; answered later, it may not have: the outbox's PATCH goes.
+            if answer and "card" in answer and time.monotonic() - started < ANSWER_BUDGET:
+                shown.put(message, answer["card"]["data"])
+            else:
+                shown.forget(message)
+            baton.worker.wake()  # a PATCH held back for this answer goes now, or is skipped
     return answer
 
 
