@@ -15,7 +15,8 @@ from handlers.calendars import Calendars
 from handlers.lifecycle import ACTIVE, Priority, Status
 from handlers.planned import Planned
 from handlers.worktime import WorkCalendar
-from storage.models import Department, Task
+from storage.models import Department
+from storage.reminder_state import TaskFacts
 
 DUE_SOON_HOURS = 24
 DUE_SOON_URGENT_HOURS = 2
@@ -45,7 +46,7 @@ class TaskRules:
         self.cals = cals
         self.now = now
 
-    def evaluate(self, task: Task) -> Verdict:
+    def evaluate(self, task: TaskFacts) -> Verdict:
         verdict = Verdict()
         if task.status == Status.OPEN.value:
             self._acknowledgement(task, verdict)
@@ -76,12 +77,12 @@ class TaskRules:
         else:
             self._later(verdict, cal.next_working_start(self.now))
 
-    def _dept(self, task: Task) -> Department | None:
+    def _dept(self, task: TaskFacts) -> Department | None:
         return self.cals.departments.get(task.owning_department_id) if task.owning_department_id else None
 
     # -- the rules ----------------------------------------------------------------------------
 
-    def _acknowledgement(self, task: Task, verdict: Verdict) -> None:
+    def _acknowledgement(self, task: TaskFacts, verdict: Verdict) -> None:
         """Not acknowledged within the promise: the owner; at twice the promise, the accountable lead."""
         dept = self._dept(task)
         # A request type's promise (kept on the task) overrides its department's.
@@ -106,7 +107,7 @@ class TaskRules:
             )
             self._when(verdict, cal.add_working_hours(start, hours), self.cals.for_person(lead), escalate)
 
-    def _due_soon(self, task: Task, verdict: Verdict) -> None:
+    def _due_soon(self, task: TaskFacts, verdict: Verdict) -> None:
         """24 working hours before due (2 for urgent): the owner, once per due date."""
         assert task.due_at is not None
         cal = self.cals.for_person(task.owner_id)
@@ -118,7 +119,7 @@ class TaskRules:
         planned = Planned(key, "dm", task.owner_id, "due_soon", task.id)
         self._when(verdict, cal.subtract_working_hours(task.due_at, lead_hours), cal, planned)
 
-    def _overdue(self, task: Task, verdict: Verdict) -> None:
+    def _overdue(self, task: TaskFacts, verdict: Verdict) -> None:
         """Overdue: in the owner's daily digest; the lead after one working day; after three, the
         department's channel (or the requester's lead)."""
         assert task.due_at is not None
@@ -145,7 +146,7 @@ class TaskRules:
             planned = Planned(key, "dm", requesting.lead_id, "overdue_far", task.id)
             self._when(verdict, far, self.cals.for_person(requesting.lead_id), planned)
 
-    def _verification(self, task: Task, verdict: Verdict) -> None:
+    def _verification(self, task: TaskFacts, verdict: Verdict) -> None:
         """Done but not verified after two working days (and two days on the wall): the requester, once."""
         assert task.done_at is not None
         cal = self.cals.for_person(task.requester_id)

@@ -31,7 +31,7 @@ def _insert_new(session: Session, planned: Sequence[Planned], now: datetime) -> 
             "recipient": p.recipient,
             "task_id": p.task_id,
             "event": p.event,
-            "data": json.dumps(p.data, ensure_ascii=False),
+            "data": json.dumps(p.data, ensure_ascii=False) if p.data else "{}",  # most carry nothing
             "status": outbox.HELD if p.gathered else outbox.PENDING,
             "attempts": 0,
             "dedupe_key": p.key,

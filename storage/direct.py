@@ -120,6 +120,11 @@ class Direct:
         if rows:
             self._send(session, rows)[0].close()
 
+    def execute_many(self, session: Session, params: Sequence[Mapping[str, Any]]) -> None:
+        """Run it once per parameter set in one executemany (an UPDATE, a DELETE, an upsert)."""
+        if params:
+            self._send(session, params)[0].close()
+
     def rows(self, session: Session, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """A query's rows, each value read as SQLAlchemy would read it. What the transaction changed is
         flushed first, as autoflush would."""

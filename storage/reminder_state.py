@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col
+from sqlmodel import Session
 
+from storage.direct import Direct
 from storage.models import DigestSchedule, Task
 from storage.recheck_marks import EPOCH
 
@@ -26,30 +27,78 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def tasks_to_check(*, session: Session, now: datetime, limit: int) -> Sequence[Task]:
+class TaskFacts(Protocol):
+    """What the reminder rules read of a task (handlers.task_reminders): a Task, or a row of them."""
+
+    id: int | None
+    status: str
+    priority: str
+    owner_id: str
+    accountable_id: str
+    requester_id: str
+    owning_department_id: int | None
+    requesting_department_id: int | None
+    sla_hours: int | None
+    due_at: datetime | None
+    created_at: datetime
+    assigned_at: datetime | None
+    snoozed_until: datetime | None
+    done_at: datetime | None
+    next_check_at: datetime | None
+
+
+# Only the columns the rules read, as plain rows: as ORM objects (identity map, instance state, every
+# column typed) the 5,000-odd tasks of a zone's working morning cost about a third of the tick.
+_FACTS = [_task.c[name] for name in TaskFacts.__annotations__]
+
+
+def tasks_to_check(*, session: Session, now: datetime, limit: int) -> Sequence[TaskFacts]:
     """Tasks whose next check has come, the longest waiting first, at most `limit` of them.
     On PostgreSQL, rows another sweep holds are left to it."""
     # Ordered by the indexed instant itself: by id, SQLite would walk the whole table instead.
-    stmt = select(Task).where(col(Task.next_check_at) <= now).order_by(col(Task.next_check_at)).limit(limit)
+    stmt = select(*_FACTS).where(_task.c.next_check_at <= now).order_by(_task.c.next_check_at).limit(limit)
     if _postgres(session):
         stmt = stmt.with_for_update(skip_locked=True)
-    return sorted(session.scalars(stmt).all(), key=lambda t: t.id or 0)
+    # Through the session, so what it holds unflushed is written first, as the ORM query did.
+    rows: Sequence[Any] = session.execute(stmt).all()
+    return sorted(rows, key=lambda t: t.id or 0)
 
 
 def people_with_digests_due(*, now: datetime) -> Select[Any]:
     return select(_schedule.c.user_id).where(_schedule.c.next_at <= now)
 
 
+# The per-row statements below go straight to the driver's executemany (storage.direct): through
+# SQLAlchemy each of thousands of rows had its parameters built and typed one by one, about as much
+# CPU as planning the reminders themselves at a zone's working morning.
+_SET_NEXT_CHECK = Direct(
+    update(_task)
+    .where(_task.c.id == bindparam("tid"), _task.c.next_check_at == bindparam("seen"))
+    .values(next_check_at=bindparam("next"))
+)
+
+
+def _upsert_due(insert: Any) -> Direct:
+    stmt = insert(_schedule)
+    # The row's own next_at is EPOCH too: excluded.next_at keeps every value a row parameter.
+    return Direct(
+        stmt.on_conflict_do_update(index_elements=["user_id"], set_={"next_at": stmt.excluded.next_at}),
+        columns=["user_id", "next_at"],
+    )
+
+
+_MARK_DUE = {"postgresql": _upsert_due(pg_insert), "sqlite": _upsert_due(sqlite_insert)}
+_SET_DIGEST_TIME = Direct(
+    update(_schedule).where(_schedule.c.user_id == bindparam("uid")).values(next_at=bindparam("next"))
+)
+_DROP_DIGEST = Direct(delete(_schedule).where(_schedule.c.user_id == bindparam("uid")))
+
+
 def set_next_checks(*, session: Session, checks: Sequence[tuple[int, datetime, datetime | None]]) -> None:
     """(task id, mark read, next check): a task changed since it was read keeps its newer mark."""
     if not checks:
         return
-    stmt = (
-        update(_task)
-        .where(_task.c.id == bindparam("tid"), _task.c.next_check_at == bindparam("seen"))
-        .values(next_check_at=bindparam("next"))
-    )
-    session.connection().execute(stmt, [{"tid": t, "seen": s, "next": n} for t, s, n in checks])
+    _SET_NEXT_CHECK.execute_many(session, [{"tid": t, "seen": s, "next": n} for t, s, n in checks])
 
 
 def mark_digests_due(*, session: Session, user_ids: Iterable[str]) -> None:
@@ -57,9 +106,7 @@ def mark_digests_due(*, session: Session, user_ids: Iterable[str]) -> None:
     rows = [{"user_id": u, "next_at": EPOCH} for u in sorted(set(user_ids))]
     if not rows:
         return
-    insert = pg_insert if _postgres(session) else sqlite_insert
-    stmt = insert(_schedule).on_conflict_do_update(index_elements=["user_id"], set_={"next_at": EPOCH})
-    session.connection().execute(stmt, rows)
+    _MARK_DUE["postgresql" if _postgres(session) else "sqlite"].execute_many(session, rows)
 
 
 def digests_due(*, session: Session, now: datetime, statuses: Iterable[str]) -> dict[str, list[int]]:
@@ -71,15 +118,20 @@ def digests_due(*, session: Session, now: datetime, statuses: Iterable[str]) -> 
     # By owner (their index), from the people due: not a scan of every overdue task in the company.
     found: dict[str, list[int]] = {}  # in the order of each person's oldest overdue task
     for i in range(0, len(waiting), PEOPLE_PER_STATEMENT):
-        stmt = select(_task.c.owner_id, _task.c.id, _task.c.due_at).where(
-            _task.c.owner_id.in_(waiting[i : i + PEOPLE_PER_STATEMENT]),
-            _task.c.status.in_(list(statuses)),
-            _task.c.due_at < now,
-            or_(_task.c.snoozed_until.is_(None), _task.c.snoozed_until <= now),
+        # Sorted by the database (found through the owner index, then a sort of what was found): read
+        # back and sorted in Python, each row's instant cost more than the rest of the statement.
+        stmt = (
+            select(_task.c.owner_id, _task.c.id)
+            .where(
+                _task.c.owner_id.in_(waiting[i : i + PEOPLE_PER_STATEMENT]),
+                _task.c.status.in_(list(statuses)),
+                _task.c.due_at < now,
+                or_(_task.c.snoozed_until.is_(None), _task.c.snoozed_until <= now),
+            )
+            .order_by(_task.c.due_at, _task.c.id)
         )
-        rows = session.connection().execute(stmt).all()
-        for row in sorted(rows, key=lambda r: (r.due_at, r.id)):  # sorted here: see tasks_to_check
-            found.setdefault(row.owner_id, []).append(row.id)
+        for owner_id, task_id in session.connection().execute(stmt).all():  # one fetch, not a row each
+            found.setdefault(owner_id, []).append(task_id)
     for user_id in waiting:
         found.setdefault(user_id, [])
     return found
@@ -89,16 +141,8 @@ def set_digest_times(*, session: Session, times: dict[str, datetime | None]) -> 
     """Each person's next digest instant; None: nothing overdue, so no schedule until something is."""
     later = [{"uid": u, "next": t} for u, t in times.items() if t is not None]
     done = [{"uid": u} for u, t in times.items() if t is None]
-    conn = session.connection()
-    if later:
-        conn.execute(
-            update(_schedule)
-            .where(_schedule.c.user_id == bindparam("uid"))
-            .values(next_at=bindparam("next")),
-            later,
-        )
-    if done:
-        conn.execute(delete(_schedule).where(_schedule.c.user_id == bindparam("uid")), done)
+    _SET_DIGEST_TIME.execute_many(session, later)
+    _DROP_DIGEST.execute_many(session, done)
 
 
 def earliest_check(*, session: Session) -> datetime | None:
