@@ -17,6 +17,7 @@ import argparse
 import os
 import platform
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +29,15 @@ from bench.delivery import bench_delivery  # noqa: E402
 from bench.http_load import bench_http, bench_inprocess  # noqa: E402
 from bench.memory import bench_process  # noqa: E402
 from bench.sweep import bench_sweep  # noqa: E402
+
+
+def calibration() -> float:
+    """CPU seconds of a fixed pure-Python loop: machines differ (one ran the same instructions three
+    times slower than another), so a run's absolute figures are read beside this one."""
+    started, total = time.process_time(), 0
+    for i in range(10_000_000):
+        total += i
+    return time.process_time() - started
 
 
 def main() -> None:
@@ -59,6 +69,7 @@ def main() -> None:
     }
     say(f"# Baton benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     say(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    say(f"machine speed: a Python loop of 10 million additions takes {calibration():.2f} s of CPU")
     say()
     for name, section in sections.items():
         if args.only in (None, name):
