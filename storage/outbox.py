@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Integer, and_, bindparam, func, or_
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from storage.direct import Direct
@@ -99,43 +98,6 @@ def by_dedupe_key(*, session: Session, dedupe_key: str) -> OutboxMessage | None:
     return session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
 
 
-def due_messages(
-    *,
-    session: Session,
-    now: datetime,
-    limit: int,
-    skip_recipients: Collection[str] = (),
-    skip_ids: Collection[int] = (),
-) -> Sequence[OutboxMessage]:
-    """Pending rows whose time has come, oldest first, and only the oldest pending row of each recipient:
-    a message waiting for a retry is never overtaken by a later one to the same person or channel.
-    A home tab is a view, not a message in a conversation: it waits for nothing and holds up nothing.
-    Rows another replica holds are skipped, and so are `skip_ids` (rows this process is sending)."""
-    older = aliased(OutboxMessage)
-    earlier_pending = (
-        select(older.id)
-        .where(
-            older.recipient == OutboxMessage.recipient,
-            older.status == PENDING,
-            older.id < OutboxMessage.id,
-            older.kind != HOME,
-        )
-        .exists()
-    )
-    is_home = col(OutboxMessage.kind) == HOME
-    stmt = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == PENDING, col(OutboxMessage.next_attempt_at) <= now)
-        .where(or_(is_home, ~earlier_pending))
-        .where(or_(is_home, col(OutboxMessage.recipient).not_in(list(skip_recipients))))
-        .where(col(OutboxMessage.id).not_in(list(skip_ids)))
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    return session.exec(stmt).all()
-
-
 # Delivery claims rows one at a time, each in its own transaction. The query above reads every pending
 # row (SQLite sorts them all for ORDER BY id, checking each for an earlier pending row), so a claim per
 # message cost O(pending): 12 ms a claim with 5,000 queued, which capped delivery below Slack's
@@ -158,17 +120,39 @@ _DUE_NOW = and_(
         .exists(),
     ),
 )
-_CANDIDATES = (
-    select(_OUTBOX.c.id, _OUTBOX.c.recipient, _OUTBOX.c.kind)
-    .where(_DUE_NOW)
-    .where(or_(_IS_HOME, _OUTBOX.c.recipient.not_in(bindparam("skip_recipients", expanding=True))))
-    .where(_OUTBOX.c.id.not_in(bindparam("skip_ids", expanding=True)))
-    .order_by(_OUTBOX.c.id)
-    .limit(bindparam("limit", type_=Integer))
-)
+
+
+def _due(*what: Any) -> Any:
+    return (
+        select(*what)
+        .where(_DUE_NOW)
+        .where(or_(_IS_HOME, _OUTBOX.c.recipient.not_in(bindparam("skip_recipients", expanding=True))))
+        .where(_OUTBOX.c.id.not_in(bindparam("skip_ids", expanding=True)))
+        .order_by(_OUTBOX.c.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+_CANDIDATES = _due(_OUTBOX.c.id, _OUTBOX.c.recipient, _OUTBOX.c.kind)
+_DUE_ROWS = _due(OutboxMessage).with_for_update(skip_locked=True)
 _CLAIM = (
     select(OutboxMessage).where(_OUTBOX.c.id == bindparam("id"), _DUE_NOW).with_for_update(skip_locked=True)
 )
+
+
+def due_messages(
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    skip_recipients: Collection[str] = (),
+    skip_ids: Collection[int] = (),
+) -> Sequence[OutboxMessage]:
+    """Pending rows whose time has come, oldest first, and only the oldest pending row of each recipient:
+    a message waiting for a retry is never overtaken by a later one to the same person or channel.
+    A home tab is a view, not a message in a conversation: it waits for nothing and holds up nothing.
+    Rows another replica holds are skipped, and so are `skip_ids` (rows this process is sending)."""
+    return session.execute(_DUE_ROWS, _due_params(now, limit, skip_recipients, skip_ids)).scalars().all()
 
 
 class Candidate(NamedTuple):
@@ -187,13 +171,14 @@ def due_candidates(
 ) -> list[Candidate]:
     """What `due_messages` would return, as (id, recipient, kind), without locking anything: rows to
     try to `claim_due` one by one."""
-    params = {
-        "now": now,
-        "limit": limit,
-        "skip_recipients": list(skip_recipients),
-        "skip_ids": list(skip_ids),
-    }
+    params = _due_params(now, limit, skip_recipients, skip_ids)
     return [Candidate(*found) for found in session.execute(_CANDIDATES, params)]
+
+
+def _due_params(
+    now: datetime, limit: int, skip_recipients: Collection[str], skip_ids: Collection[int]
+) -> dict[str, Any]:
+    return {"now": now, "limit": limit, "skip_recipients": list(skip_recipients), "skip_ids": list(skip_ids)}
 
 
 def claim_due(*, session: Session, row_id: int, now: datetime) -> OutboxMessage | None:
