@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, bindparam, func
 from sqlmodel import Session, col, select
 
+from storage.arrays import one_of
 from storage.db import read
 from storage.direct import Direct
 from storage.models import Department, Member, RequestType
@@ -136,7 +137,8 @@ def zones_of(*, session: Session, user_ids: Iterable[str]) -> list[tuple[str, in
     found: list[tuple[str, int | None, str | None]] = []
     for i in range(0, len(wanted), PEOPLE_PER_STATEMENT):
         chunk = wanted[i : i + PEOPLE_PER_STATEMENT]
-        found.extend(_zones(session, select(*_ZONE_COLUMNS).where(col(Member.user_id).in_(chunk))))
+        stmt = select(*_ZONE_COLUMNS).where(one_of(session, col(Member.user_id), chunk))
+        found.extend(_zones(session, stmt))
     return found
 
 
@@ -196,5 +198,6 @@ def daily_readers(*, session: Session, user_ids: Iterable[str]) -> set[str]:
 
 
 def daily_summary_times(*, session: Session, user_ids: Iterable[str]) -> dict[str, str]:
-    stmt = select(Member.user_id, Member.notify_daily_at).where(col(Member.user_id).in_(list(user_ids)))
+    wanted = list(user_ids)
+    stmt = select(Member.user_id, Member.notify_daily_at).where(one_of(session, col(Member.user_id), wanted))
     return {uid: at for uid, at in session.exec(stmt).all() if at}
