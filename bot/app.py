@@ -168,6 +168,18 @@ def feishu_events(baton: Baton) -> Any:
     )
 
 
+def slack_asgi(baton: Baton, *, bolt: App | None, feishu: Any = None) -> Any:
+    """The HTTP server's app (bot.server). On SQLite, Slack requests that never wait on Slack are
+    answered on the event loop: one writer at a time is all the dispatcher threads get there anyway.
+    PostgreSQL's statements wait on the network, which the threads overlap."""
+    from bot.server import SlackASGI
+    from bot.slack.fast_path import answered_at_once
+
+    people, sqlite = baton.runner.people, baton.engine.dialect.name == "sqlite"
+    on_loop = answered_at_once(people) if people is not None and sqlite else None
+    return SlackASGI(bolt, baton.engine, feishu=feishu, inline=on_loop)
+
+
 def feishu_long_connection(baton: Baton) -> Any:
     """Long-connection mode: the SDK's websocket client, feeding the same listeners (not started)."""
     from bot.feishu.http import dedupe_in

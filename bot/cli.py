@@ -173,14 +173,13 @@ def _stop_on_sigterm(signum: int, _frame: object) -> None:
 def serve_http(baton, *, port: int, sock: socket.socket | None = None) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
 
-    from bot.app import feishu_events
-    from bot.server import SlackASGI
+    from bot.app import feishu_events, slack_asgi
 
     settings = baton.settings
     feishu = (
         feishu_events(baton) if baton.feishu is not None and settings.feishu_connection == "http" else None
     )
-    asgi = SlackASGI(None if settings.socket_mode else baton.bolt, baton.engine, feishu=feishu)
+    asgi = slack_asgi(baton, bolt=None if settings.socket_mode else baton.bolt, feishu=feishu)
     _SERVING.append(asgi)
     config = uvicorn.Config(
         asgi,

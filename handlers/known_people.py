@@ -40,15 +40,26 @@ class KnownPeople:
         self._executor: ThreadPoolExecutor | None = None
 
     def actor(self, user_id: str, name_hint: str | None = None) -> Actor:
-        entry, now = self._entries.get(user_id), self.clock()
-        # The injected clock, so a simulated clock's jump forward also ages what is known.
-        if entry is not None and timedelta(0) <= now - entry[0] < self.ttl:
-            return entry[1]
+        now = self.clock()
+        known = self._fresh(user_id, now)
+        if known is not None:
+            return known
         actor, stale = self._load(user_id, name_hint)
         self._entries[user_id] = (now, actor)
         if stale:
             self._refresh_later(user_id, name_hint)
         return actor
+
+    def remembers(self, user_id: str) -> bool:
+        """Whether `actor` would answer from memory, without the database or the directory."""
+        return self._fresh(user_id, self.clock()) is not None
+
+    def _fresh(self, user_id: str, now: datetime) -> Actor | None:
+        entry = self._entries.get(user_id)
+        # The injected clock, so a simulated clock's jump forward also ages what is known.
+        if entry is not None and timedelta(0) <= now - entry[0] < self.ttl:
+            return entry[1]
+        return None
 
     def forget(self, user_id: str) -> None:
         """Their settings changed: the next request reads them again."""

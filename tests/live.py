@@ -16,8 +16,7 @@ import httpx
 import uvicorn
 from slack_sdk.signature import SignatureVerifier
 
-from bot.app import Baton, create_app
-from bot.server import SlackASGI
+from bot.app import Baton, create_app, slack_asgi
 from bot.settings import Settings
 from handlers.clock import Clock, FixedClock
 from scheduler.sweep import sweep
@@ -91,7 +90,7 @@ class LiveBaton:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            SlackASGI(self.baton.bolt, self.baton.engine), log_level="warning", lifespan="on"
+            slack_asgi(self.baton, bolt=self.baton.bolt), log_level="warning", lifespan="on"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -14,8 +14,7 @@ import httpx
 import uvicorn
 from sqlmodel import Session, select
 
-from bot.app import Baton, create_app, feishu_events, feishu_long_connection
-from bot.server import SlackASGI
+from bot.app import Baton, create_app, feishu_events, feishu_long_connection, slack_asgi
 from bot.settings import Settings
 from handlers.clock import FixedClock
 from storage.models import OutboxMessage
@@ -61,7 +60,7 @@ class LiveFeishu:
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         events = feishu_events(self.baton) if mode == "http" else None
-        asgi = SlackASGI(self.baton.bolt, self.baton.engine, feishu=events)
+        asgi = slack_asgi(self.baton, bolt=self.baton.bolt, feishu=events)
         self.server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
         self.thread.start()
