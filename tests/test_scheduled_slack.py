@@ -62,13 +62,16 @@ def test_overdue_reminder_lists_every_task_with_done_block_and_snooze(
     ]
     assert actions == ["task_block", "task_done", "task_snooze"] * 2
 
-    with Session(live.baton.engine) as session:
-        from sqlmodel import select
+    from sqlmodel import select
 
-        from storage.models import OutboxMessage
+    from storage.models import OutboxMessage
 
-        row = session.exec(select(OutboxMessage).where(OutboxMessage.event == "overdue")).all()[-1]
-        channel, ts = row.sent_channel, row.sent_ts
+    def recorded() -> tuple[str, str] | None:  # Slack has the DM; the worker records its ts just after
+        with Session(live.baton.engine) as session:
+            row = session.exec(select(OutboxMessage).where(OutboxMessage.event == "overdue")).all()[-1]
+            return (row.sent_channel, row.sent_ts) if row.sent_channel and row.sent_ts else None
+
+    channel, ts = eventually(recorded, what="Thursday's reminder's ts to be recorded")
     live.interact(block_actions("U_PAUL", button("task_snooze", "1"), channel=channel, message_ts=ts))
     with Session(live.baton.engine) as session:
         task = session.get(Task, 1)
