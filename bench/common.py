@@ -135,13 +135,16 @@ def report_targets() -> None:
     say()
 
 
-def _ticks(pid: int) -> float:
-    """CPU seconds (user + system) a process has used, 0 when it is gone."""
+def _ticks(pid: int, *, reaped: bool = False) -> float:
+    """CPU seconds (user + system) a process has used, 0 when it is gone; with `reaped`, also what its
+    children that have ended used (PostgreSQL's postmaster collects its closed backends' time there, so a
+    sum over the live processes and their reaped children never goes backwards)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+    return used / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(pid: int) -> list[int]:
@@ -190,7 +193,7 @@ class CpuMeter:
             role = _role(pid)
             if role in roles:
                 roles[role] += _ticks(pid)
-        postgres = sum(_ticks(pid) for pid in _named("postgres"))
+        postgres = sum(_ticks(pid, reaped=True) for pid in _named("postgres"))
         return time.monotonic(), roles, postgres, busy
 
     def __enter__(self) -> CpuMeter:

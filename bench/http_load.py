@@ -125,7 +125,7 @@ def post_as(base: str, user: str, text_: str) -> None:
 
 def bench_http(seconds: int) -> None:
     """SQLite, delivery running against the fake Slack (in its own process, the default; and in a thread),
-    beside two bare Bolt apps measured in the same run; then PostgreSQL with one and two processes."""
+    beside three bare Bolt apps measured in the same run; then PostgreSQL with one and two processes."""
     say("## 1. Slash commands over HTTP")
     load = wrk if shutil.which("wrk") else python_load
     if load is python_load:
@@ -141,7 +141,7 @@ def bench_http(seconds: int) -> None:
     # The other delivery mode, measured beside the default (its own process): a thread of `baton run`.
     other = {"BATON_DELIVERY": "thread"}
     servers["baton-thread"] = (start_baton(fresh_database("sqlite"), fake.url, p := free_port(), other), p)
-    for kind in ("default", "tuned"):
+    for kind in ("default", "tuned", "tuned-threads"):
         servers[kind] = (start_bare(kind, fake.url, q := free_port()), q)
     cases = {
         "/task new": slash('new Check the seals on line 3 <@U_PAUL|paul> due:"in 3 days" !high'),
@@ -158,18 +158,20 @@ def bench_http(seconds: int) -> None:
         say(f"load: {load.__name__}, {seconds}s per run; columns: requests/s, p50 ms, p99 ms")
         say(
             "| case | conns | Baton | Baton, delivery in a thread | bare Bolt (default) "
-            "| bare Bolt (process_before_response) | Baton ÷ tuned | Baton ÷ default |"
+            "| bare Bolt (process_before_response, on the event loop) | the same on threads "
+            "| Baton ÷ tuned | Baton ÷ tuned on threads | Baton ÷ default |"
         )
-        say("|---|---|---|---|---|---|---|---|")
+        say("|---|---|---|---|---|---|---|---|---|---|")
         for case, body in cases.items():
             for conns in (1, 50):
                 results = {}
                 for name, (_, port) in servers.items():
                     results[name] = load(f"http://127.0.0.1:{port}/slack/events", body, conns, seconds)
-                b, d, t = results["baton"], results["default"], results["tuned"]
+                b, d, t, tt = (results[k] for k in ("baton", "default", "tuned", "tuned-threads"))
                 ratio, other_mode = b["rps"] / t["rps"], results["baton-thread"]
-                row = f"| {case} | {conns} | {cell(b)} | {cell(other_mode)} | {cell(d)} | {cell(t)}"
-                say(f"{row} | {ratio:.2f} | {b['rps'] / d['rps']:.1f} |")
+                cells = " | ".join(cell(r) for r in (b, other_mode, d, t, tt))
+                row = f"| {case} | {conns} | {cells}"
+                say(f"{row} | {ratio:.2f} | {b['rps'] / tt['rps']:.2f} | {b['rps'] / d['rps']:.1f} |")
                 if case == "/task list":
                     continue
                 if conns == 50:

@@ -1,7 +1,7 @@
 """Baton's benchmarks: `python -m bench.run [--quick] [--big]`. Every figure is printed beside a baseline
 measured in the same run, and everything is written to bench/RESULTS.md.
 
-1. Slash commands over HTTP: `baton run` beside two bare Bolt apps on the same stack (wrk, or a Python
+1. Slash commands over HTTP: `baton run` beside three bare Bolt apps on the same stack (wrk, or a Python
    load generator with a warning).
 2. Sweep cost: `tick` over N open tasks and 10k people, on SQLite (and PostgreSQL when
    TEST_DATABASE_URL is set): the catch-up tick after an upgrade, then a day of minute ticks; seconds,
