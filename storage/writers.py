@@ -5,7 +5,8 @@ SQLite admits one writer; a second one sleeps in SQLite's busy handler, which ba
 writes slept at least a millisecond (measured with two processes writing: 5% of transactions took
 over 1 ms, p99 1.2 ms; queued on a file lock instead: p99 0.16 ms). So a writer takes, at its
 transaction's first write statement, this process's lock (threads queue on it) and then a lock on a
-file beside the database (processes queue on it), and gives both back when the transaction ends.
+file beside the database (processes queue on it), and gives both back once SQLite has ended the
+transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-_HOLDS = "baton_write_lock"
 SUFFIX = "-writers"  # beside SQLite's own -wal and -shm files; empty, only ever locked
 
 
@@ -59,31 +59,51 @@ def queue_sqlite_writers(engine: Engine, timeout: float) -> None:
     lock = threading.Lock()
     database = engine.url.database
     host = HostLock(os.path.abspath(database)) if database not in (None, "", ":memory:") else None
+    # The pool's proxy of the connection whose transaction holds both locks, and its driver connection
+    # (what the pool's checkin names): one at a time in a process, since the thread lock is taken first.
+    holder: list[tuple[Any, Any]] = []
 
     def before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not conn.info.get(_HOLDS) and statement.lstrip()[:7].upper().startswith(_WRITES):
+        if statement.lstrip()[:7].upper().startswith(_WRITES) and not (
+            holder and holder[0][0] is conn.connection
+        ):
             # What SQLite itself raises when its busy timeout runs out, so callers see one error either way.
             if not lock.acquire(timeout=timeout):
                 raise sqlite3.OperationalError("database is locked: another writer held it too long")
             if host is not None and not host.acquire(timeout):
                 lock.release()
                 raise sqlite3.OperationalError("database is locked: another Baton process held it too long")
-            conn.info[_HOLDS] = True
+            holder.append((conn.connection, conn.connection.dbapi_connection))
 
-    def give_back() -> None:
-        if host is not None:
-            host.release()
-        lock.release()
+    def ended(connection: Any, *, driver: bool = False) -> None:
+        if holder and holder[0][1 if driver else 0] is connection:
+            holder.clear()
+            if host is not None:
+                host.release()
+            lock.release()
 
-    def end(conn: Any, *_args: Any) -> None:
-        if conn.info.pop(_HOLDS, False):
-            give_back()
+    # Given back once SQLite's COMMIT (or ROLLBACK) has run, not when SQLAlchemy announces it: its
+    # "commit" event comes before the driver's commit, and a writer let in then met SQLite's own lock and
+    # slept in its busy handler (1 ms and more) while holding the lock everyone else queues on.
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
 
-    def checkin(_dbapi: Any, record: Any) -> None:
-        if record.info.pop(_HOLDS, False):  # a connection given back mid-transaction is rolled back
-            give_back()
+    def do_commit(connection: Any) -> None:  # the pool's proxy of the driver's connection
+        try:
+            commit(connection)
+        finally:
+            ended(connection)
 
+    def do_rollback(connection: Any) -> None:
+        try:
+            rollback(connection)
+        finally:
+            ended(connection)
+
+    def checkin(dbapi_connection: Any, _record: Any) -> None:  # given back mid-transaction, whatever path
+        ended(dbapi_connection, driver=True)
+
+    dialect.do_commit = do_commit  # type: ignore[method-assign]
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
     event.listen(engine, "before_cursor_execute", before_write)
-    event.listen(engine, "commit", end)
-    event.listen(engine, "rollback", end)
     event.listen(engine.pool, "checkin", checkin)

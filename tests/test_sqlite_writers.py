@@ -123,3 +123,41 @@ def test_a_writer_gives_up_when_another_process_never_lets_go(tmp_path: Path, mo
     with Session(engine) as session:
         assert [e.key for e in session.exec(select(ProcessedEvent)).all()] == ["later"]
     engine.dispose()
+
+
+def test_a_writer_holds_the_lock_until_sqlite_has_committed(tmp_path: Path) -> None:
+    """SQLAlchemy announces a commit before the driver runs it: a lock given back then let the next
+    writer in while SQLite still held its own, to sleep in SQLite's busy handler."""
+    from sqlalchemy import event
+
+    from storage.writers import HostLock
+
+    engine = _file_engine(tmp_path)
+    other = HostLock(str(tmp_path / "w.db"))  # another process, as the kernel sees it
+    free_while_ending: list[tuple[str, bool]] = []
+
+    def at_statement(sql: str) -> None:
+        if sql in ("COMMIT", "ROLLBACK"):  # SQLite runs it now: is the lock free for anyone else yet?
+            free = other.acquire(timeout=0)
+            if free:
+                other.release()
+            free_while_ending.append((sql, free))
+
+    @event.listens_for(engine, "connect")
+    def trace(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.set_trace_callback(at_statement)
+
+    engine.dispose()  # connections opened by the migration reconnect, traced
+    with unit_of_work(engine) as session:
+        session.add(ProcessedEvent(key="a", received_at=NOW))
+    try:
+        with unit_of_work(engine) as session:
+            session.add(ProcessedEvent(key="b", received_at=NOW))
+            session.flush()
+            raise RuntimeError("the command failed")
+    except RuntimeError:
+        pass
+    assert free_while_ending == [("COMMIT", False), ("ROLLBACK", False)]
+    assert other.acquire(timeout=0)  # and free once they are done
+    other.release()
+    engine.dispose()
