@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None)
         return value
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        """SQLAlchemy's processing, remembering its last answer: most instants a request binds are the
+        same `now` (a new task binds it a dozen times), each converted in Python (callgrind: 3% of a
+        `/task new`). Equal instants have the same UTC value whatever their zone."""
+        process = super().bind_processor(dialect)
+        if process is None:
+            return None
+        last: list[tuple[Any, Any]] = [(None, None)]
+
+        def remembered(value: Any) -> Any:
+            seen, answer = last[0]  # one tuple, read and replaced whole: safe across threads
+            if value is not None and seen is not None and value == seen:
+                return answer
+            answer = process(value)
+            last[0] = (value, answer)
+            return answer
+
+        return remembered
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
