@@ -35,7 +35,7 @@ from bench.common import (  # noqa: E402
     wait_healthy,
 )
 from bench.inprocess import press, slash  # noqa: E402  (the same signed bodies as in-process)
-from bench.profiles import profiled, why_not  # noqa: E402
+from bench.profiles import from_pyinstrument, profiled, why_not  # noqa: E402
 from bench.sweep import seed  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from tests.fake_slack import FakeSlack  # noqa: E402
@@ -315,4 +315,16 @@ def bench_inprocess(count: int) -> None:
         result["press"] <= 1.2,
         f"{result['press']:.2f} ms",
     )
+    if result["new"] > 0.6 or result["press"] > 1.2:
+        say()
+        say("### Where the time goes, in-process (a target missed)")
+        try:
+            import pyinstrument  # noqa: F401
+        except ImportError:
+            say("- pyinstrument not installed (pip install -e '.[dev]'): no profile")
+        else:
+            # Another, shorter run under pyinstrument (its own cost would have skewed the figures above).
+            profiler = measure(min(count, 300), profile=True)["profiler"]
+            for line in from_pyinstrument(profiler.last_session.root_frame()).lines():
+                say(line.replace("- pyinstrument", "- /task new and presses alike, pyinstrument"))
     say()

@@ -32,6 +32,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Baton's storage (storage/)", ("storage/",)),
     ("SQLAlchemy", ("sqlalchemy/", "sqlmodel/")),
     ("threads waiting (threading, concurrent.futures, queue)", ("threading.py", "concurrent/", "queue.py")),
+    ("the bench itself (bench/, tests/: signing requests, the fake Slack)", ("bench/", "tests/")),
 )
 OWN = ("bot/", "handlers/", "storage/")
 SHOWN = 8  # functions listed, by self share and by inclusive share
@@ -68,17 +69,26 @@ def layer(path: str) -> str:
     return "other"
 
 
+def _borrowed(path: str) -> bool:
+    """A C function (`<built-in>`), generated code (`<string>`) or the standard library: its time counts
+    for the layer of whoever called it (urllib parsing a body for Bolt, sqlite3's commit for SQLAlchemy)."""
+    return path.startswith("<") or path.split("/")[0].removesuffix(".py") in sys.stdlib_module_names
+
+
 @dataclass
 class Sampled:
     """Shares of samples (or of seconds, for pyinstrument): self time by layer and by function, and
-    inclusive time by Baton's own functions. Self time is the innermost Python frame: a thread inside a C
-    call that released the GIL (a SQLite commit, a socket write) counts for the Python function that made
-    the call (SQLAlchemy's `do_commit`, asyncio's transport), which is where that time is spent."""
+    inclusive time by Baton's own functions. Self time is the innermost frame: py-spy sees Python frames
+    only, so a thread inside a C call that released the GIL (a SQLite commit, a socket write) counts for
+    the Python function that made the call (SQLAlchemy's `do_commit`, asyncio's transport), which is
+    where that time is spent. A layer is the innermost frame's, or, for the standard library and C
+    functions that have no layer of their own, their caller's."""
 
     total: float = 0.0
     layers: Counter[str] = field(default_factory=Counter)
     self_time: Counter[str] = field(default_factory=Counter)
     inclusive: Counter[str] = field(default_factory=Counter)
+    links: set[tuple[str, str]] = field(default_factory=set)  # Baton's own caller → callee, for `_own`
     source: str = ""
 
     def add(self, stack: list[Frame], weight: float) -> None:
@@ -86,12 +96,18 @@ class Sampled:
         if not stack or weight <= 0:
             return
         self.total += weight
-        func, path = stack[-1]
-        self.layers[layer(path)] += weight
-        self.self_time[_name(func, path)] += weight
-        # Once per stack (recursion); bot/cli.py is the process's entry, under all the main thread does.
-        for key in {_name(f, p) for f, p in stack if p.startswith(OWN) and p != "bot/cli.py"}:
+        self.self_time[_name(*stack[-1])] += weight
+        found = "other"
+        for _, path in reversed(stack):
+            found = layer(path)
+            if found != "other" or not _borrowed(path):
+                break
+        self.layers[found] += weight
+        # bot/cli.py is the process's entry, under all the main thread does.
+        own = [_name(f, p) for f, p in stack if p.startswith(OWN) and p != "bot/cli.py"]
+        for key in set(own):  # once per stack: recursion
             self.inclusive[key] += weight
+        self.links.update(zip(own, own[1:], strict=False))
 
     def _share(self, value: float) -> str:
         return f"{100 * value / self.total:.0f}%"
@@ -100,15 +116,22 @@ class Sampled:
         return ", ".join(f"{name} {self._share(v)}" for name, v in self.self_time.most_common(SHOWN))
 
     def _own(self) -> str:
-        """Functions whose shares are within a point of each other are shown as one entry, `a = b`: mostly
-        a wrapper and what it wraps, which would otherwise fill the list with one path."""
+        """A caller and its callee whose shares are within a point of each other are one entry, `a = b`
+        (a wrapper and what it wraps), so the list is not eight names for one path."""
         groups: list[tuple[list[str], float]] = []
         for name, v in self.inclusive.most_common():
-            if groups and groups[-1][1] - v <= 0.01 * self.total:
-                groups[-1][0].append(name)
-            elif len(groups) == SHOWN:
-                break
-            else:
+            joined = next(
+                (
+                    g
+                    for g in groups
+                    if g[1] - v <= 0.01 * self.total
+                    and any((m, name) in self.links or (name, m) in self.links for m in g[0])
+                ),
+                None,
+            )
+            if joined:
+                joined[0].append(name)
+            elif len(groups) < SHOWN:
                 groups.append(([name], v))
         return ", ".join(f"{' = '.join(names)} {self._share(v)}" for names, v in groups)
 
@@ -116,7 +139,9 @@ class Sampled:
         if not self.total:
             return [f"- {self.source}: no samples"]
         layers = ", ".join(
-            f"{name.split(' (')[0]} {100 * v / self.total:.0f}%" for name, v in self.layers.most_common()
+            f"{name.split(' (')[0]} {self._share(v)}"
+            for name, v in self.layers.most_common()
+            if v >= 0.005 * self.total
         )
         return [
             f"- {self.source}",
@@ -176,13 +201,13 @@ def sample(pid: int, seconds: float) -> Sampled | None:
 
 def from_pyinstrument(root: Any) -> Sampled:
     """pyinstrument's frame tree (`session.root_frame()`) as stacks weighted by self seconds."""
-    sampled = Sampled(source=f"pyinstrument, {root.time:.2f} s" if root else "pyinstrument")
+    sampled = Sampled(source=f"pyinstrument (wall time), {root.time:.2f} s" if root else "pyinstrument")
     todo: list[tuple[Any, list[Frame]]] = [(root, [])] if root else []
     while todo:
         frame, above = todo.pop()
         func = f"{frame.class_name}.{frame.function}" if frame.class_name else frame.function
         stack = [*above, (func, short(frame.file_path_short or frame.file_path or ""))]
-        sampled.add(stack, frame.total_self_time())
+        sampled.add(stack, frame.total_self_time)
         todo += [(child, stack) for child in frame.children if not child.is_synthetic]
     return sampled
 
