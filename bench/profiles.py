@@ -120,6 +120,8 @@ class Sampled:
         (a wrapper and what it wraps), so the list is not eight names for one path."""
         groups: list[tuple[list[str], float]] = []
         for name, v in self.inclusive.most_common():
+            if v < 0.005 * self.total:
+                break
             joined = next(
                 (
                     g
