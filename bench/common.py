@@ -177,6 +177,11 @@ def _role(pid: int) -> str:
     return "delivery" if "workers deliver" in cmdline else "serving"
 
 
+def serving_pid(pid: int) -> int:
+    """The process of `baton run` (started as `pid`) that answers HTTP: not its delivery child."""
+    return next((p for p in descendants(pid) if _role(p) == "serving"), pid)
+
+
 class CpuMeter:
     """Where the machine's cores went during a load run: Baton's serving and delivery processes,
     PostgreSQL, and everything else (the load generator, the fake Slack), in cores busy on average."""

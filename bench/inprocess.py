@@ -121,12 +121,12 @@ def measure(count: int, *, profile: bool = False) -> dict[str, Any]:
                 task_id += count
             if profiler:
                 profiler.stop()
-                print(profiler.output_text(unicode=False, color=False, show_all=False))
             return {
                 "new": statistics.median(rounds["new"]),
                 "press": statistics.median(rounds["press"]),
                 "rounds_new": rounds["new"],  # type: ignore[dict-item]
                 "rounds_press": rounds["press"],  # type: ignore[dict-item]
+                "profiler": profiler,  # pyinstrument's, with `profile`: the caller prints or condenses it
             }
         finally:
             baton.stop()
@@ -139,6 +139,8 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     result = measure(args.count, profile=args.profile)
+    if result["profiler"]:
+        print(result["profiler"].output_text(unicode=False, color=False, show_all=False))
     print(
         f"/task new: {result['new']:.2f} ms CPU (rounds of {args.count}: "
         f"{', '.join(f'{r:.2f}' for r in result['rounds_new'])}); button press: {result['press']:.2f} ms "
