@@ -242,9 +242,9 @@ def profiled(pid: int, seconds: float, work: Callable[[], T]) -> tuple[T, Sample
 class StatementClock:
     """Statements and the time spent in them on one engine, per tick: `reset` before each, `lines` after.
     Two `perf_counter` calls per statement, so measuring every tick costs nothing seen. What it cannot
-    see: statements storage.direct sends straight to the driver announce themselves (before) but never
-    finish (after), so they are counted, not timed; and SQLite computes a query's rows after the first
-    while they are fetched, after `after_cursor_execute`, so that time counts as outside SQL."""
+    see: SQLite computes a query's rows after the first while they are fetched, after
+    `after_cursor_execute`, so that time counts as outside SQL. (A statement that announces itself but
+    never finishes, e.g. one that failed, is counted and not timed.)"""
 
     def __init__(self, engine: Any) -> None:
         self.count, self._started = 0, 0.0
@@ -276,7 +276,7 @@ def tick_lines(tick_ms: float, statements: dict[str, list[float]]) -> list[str]:
     lines = [
         f"- {tick_ms:.0f} ms: {sql_ms:.0f} ms executing {sent} SQL statements, {tick_ms - sql_ms:.0f} ms "
         "outside them (Python, and on SQLite fetching rows past the first)"
-        + (f"; {untimed} sent straight to the driver (storage.direct), not timed" if untimed else ""),
+        + (f"; {untimed} not timed (failed)" if untimed else ""),
         "- the 5 statements that took longest (sent, total ms):",
     ]
     for statement, (n, timed, seconds) in sorted(statements.items(), key=lambda s: s[1][2], reverse=True)[:5]:

@@ -246,3 +246,18 @@ def test_a_statement_sent_straight_to_the_driver_fails_as_through_sqlalchemy(
         outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
     with unit_of_work(engine) as session:
         outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock(), dedupe_key="once")
+
+
+def test_a_statement_sent_straight_to_the_driver_is_heard_starting_and_finishing(
+    engine: Engine, clock: FixedClock
+) -> None:
+    """Tools time statements between SQLAlchemy's two cursor events (the bench's sweep profile does)."""
+    from storage import outbox
+
+    heard: list[tuple[str, str]] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: heard.append(("before", args[2])))
+    event.listen(engine, "after_cursor_execute", lambda *args: heard.append(("after", args[2])))
+    with unit_of_work(engine) as session:
+        outbox.enqueue(session=session, kind="dm", recipient="U_A", now=clock())
+    inserts = [(when, sql.split()[0]) for when, sql in heard if "outboxmessage" in sql]
+    assert inserts == [("before", "INSERT"), ("after", "INSERT")]
