@@ -159,3 +159,33 @@ def test_two_workers_serve_one_port_on_postgresql(engine: Engine, fake_slack: Fa
     serving = re.search(r"serves port \d+ with 2 processes; delivery runs in process (\d+)", output)
     assert serving is not None, output
     assert len(set(re.findall(r"Started server process \[(\d+)\]", output))) == 2, output
+
+
+def test_the_delivery_process_leaves_sqlite_checkpoints_to_a_thread(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Left to SQLite, one delivery commit in about fifty copied the log into the database while it held
+    the writers' lock (storage/writers.py), and the requests queued behind it."""
+    import storage.checkpoint
+    from bot.workers import run_delivery
+    from storage import migrate
+    from storage.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'd.db'}"
+    migrate.upgrade(make_engine(url))
+    autocheckpoint: list[int] = []
+
+    class Checkpointer(storage.checkpoint.WalCheckpointer):
+        def start(self) -> None:
+            super().start()
+            with self.engine.connect() as conn:  # the delivery's own connections, from here on
+                autocheckpoint.append(conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar())
+
+    monkeypatch.setattr(storage.checkpoint, "WalCheckpointer", Checkpointer)
+    stop = threading.Event()
+    delivery = threading.Thread(target=run_delivery, args=(settings(url), stop))
+    delivery.start()
+    try:
+        eventually(lambda: autocheckpoint, what="the delivery process to start")
+    finally:
+        stop.set()
+        delivery.join(10)
+    assert autocheckpoint == [0] and not delivery.is_alive()
