@@ -174,12 +174,12 @@ def bench_http(seconds: int) -> None:
                 ratio, other_mode = b["rps"] / t["rps"], results["baton-thread"]
                 cells = " | ".join(cell(r) for r in (b, other_mode, d, t, tt))
                 row = f"| {case} | {conns} | {cells}"
-                say(f"{row} | {ratio:.2f} | {b['rps'] / tt['rps']:.2f} | {b['rps'] / d['rps']:.1f} |")
+                say(f"{row} | {ratio:.3f} | {b['rps'] / tt['rps']:.2f} | {b['rps'] / d['rps']:.1f} |")
                 if case == "/task list":
                     continue
                 if conns == 50:
                     target(
-                        f"{case}, 50 conns (SQLite): ≥ 0.3× tuned bare Bolt", ratio >= 0.3, f"{ratio:.2f}×"
+                        f"{case}, 50 conns (SQLite): ≥ 0.3× tuned bare Bolt", ratio >= 0.3, f"{ratio:.3f}×"
                     )
                     target(f"{case}, 50 conns (SQLite): p99 < 100 ms", b["p99"] < 100, f"{b['p99']:.0f} ms")
                     if ratio < 0.3 or b["p99"] >= 100:
