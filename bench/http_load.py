@@ -267,7 +267,7 @@ def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, st
     say("| case | 1 process | 2 processes | 2 ÷ 1 |")
     say("|---|---|---|---|")
     rows: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
-    cpu: dict[str, list[str]] = {case: [] for case in cases}
+    cpu: dict[str, list[CpuMeter]] = {case: [] for case in cases}
     for workers in (1, 2):
         url = fresh_database("postgresql")
         proc = start_baton(url, fake.url, port := free_port(), {"BATON_WORKERS": str(workers)})
@@ -279,7 +279,7 @@ def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, st
             for case, body in cases.items():
                 with CpuMeter(proc.pid) as meter:
                     rows[case].append(load(base, body, 50, seconds))
-                cpu[case].append(meter.line())
+                cpu[case].append(meter)
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
@@ -287,12 +287,25 @@ def bench_postgres(load: Any, seconds: int, fake: FakeSlack, cases: dict[str, st
         say(f"| {case} | {cell(one)} | {cell(two)} | {two['rps'] / one['rps']:.2f} |")
     say()
     say("Where the cores went during each PostgreSQL run (from /proc: CPU seconds over the run's length):")
-    for case, lines in cpu.items():
-        for workers, line in zip((1, 2), lines, strict=True):
-            say(f"- {case}, {workers} process{'es' if workers > 1 else ''}: {line}")
+    for case, meters in cpu.items():
+        for workers, meter in zip((1, 2), meters, strict=True):
+            say(f"- {case}, {workers} process{'es' if workers > 1 else ''}: {meter.line()}")
     new_one, new_two = rows["/task new"]
     ratio = new_two["rps"] / new_one["rps"]
     target("PostgreSQL: /task new, 2 processes ≥ 1.6× one", ratio >= 1.6, f"{ratio:.2f}×")
+    if ratio < 1.6:
+        one = cpu["/task new"][0]
+        cores = os.cpu_count() or 1
+        say()
+        say("### Where the time goes: PostgreSQL, /task new with two processes (a target missed)")
+        say(
+            f"- with one process, {one.busy:.2f} of {cores} cores were already busy (serving "
+            f"{one.serving:.2f}, PostgreSQL {one.postgres:.2f}, delivery {one.delivery:.2f}): a second "
+            f"serving process can add at most the {max(0.0, cores - one.busy):.2f} cores left, "
+            f"not another {one.serving:.2f}"
+        )
+        say(f"- with two: {cpu['/task new'][1].line()}")
+        say()
 
 
 def bench_inprocess(count: int) -> None:
