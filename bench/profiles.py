@@ -35,6 +35,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("the bench itself (bench/, tests/: signing requests, the fake Slack)", ("bench/", "tests/")),
 )
 OWN = ("bot/", "handlers/", "storage/")
+# Where a thread waiting for work sits: the innermost frame of its stack.
+_PARKED = ("threading.py", "concurrent/futures/thread.py", "queue.py")
 SHOWN = 8  # functions listed, by self share and by inclusive share
 
 _PREFIXES = sorted(
@@ -90,10 +92,16 @@ class Sampled:
     inclusive: Counter[str] = field(default_factory=Counter)
     links: set[tuple[str, str]] = field(default_factory=set)  # Baton's own caller → callee, for `_own`
     source: str = ""
+    parked: float = 0.0  # samples of threads waiting for work, left out of every share
 
     def add(self, stack: list[Frame], weight: float) -> None:
-        """One stack, outermost frame first."""
+        """One stack, outermost frame first. A thread parked waiting for work (a dispatcher thread on its
+        queue, a checkpointer between rounds) is set aside: py-spy does not always see it as idle, and
+        counted it made up a third of the samples, shrinking every share that matters."""
         if not stack or weight <= 0:
+            return
+        if stack[-1][1].startswith(_PARKED):
+            self.parked += weight
             return
         self.total += weight
         self.self_time[_name(*stack[-1])] += weight
@@ -197,7 +205,9 @@ def sample(pid: int, seconds: float) -> Sampled | None:
             m = _FRAME.match(text)
             frames.append((m["func"], short(m["path"])) if m else (text, ""))
         sampled.add(frames, int(count))
-    sampled.source += f": {int(sampled.total)} samples"
+    sampled.source += (
+        f": {int(sampled.total)} samples ({int(sampled.parked)} of threads waiting for work left out)"
+    )
     return sampled
 
 
