@@ -100,11 +100,13 @@ def seed(engine: Any, tasks: int, people: int, now: datetime = NOW) -> None:
 
 
 def bench_sweep(sizes: list[int]) -> None:
+    from handlers.reminders import CHECKS_PER_SWEEP
     from scheduler.sweep import sweep
 
     say("## 2. Sweep cost (`baton tick`: plan and queue everything due)")
     say(
-        "Seeded as just upgraded, so the first sweeps look at every task once, at most 10,000 a sweep "
+        "Seeded as just upgraded, so the first sweeps look at every task once, at most "
+        f"{CHECKS_PER_SWEEP:,} a sweep "
         "(the first tick is measured on its own); then a tick every minute for two days, which is what a "
         "running Baton does. The first day also carries that backlog, and what it held back for each "
         "zone's working morning; the second is the steady state. Statements are SQL statements sent to "

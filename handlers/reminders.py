@@ -34,11 +34,13 @@ _MISSED_LOGGED: set[tuple[int | None, date]] = set()  # only so the log line app
 
 __all__ = ["Planned", "Planner", "plan"]
 
-# A sweep looks at no more tasks than this (about a second of work); the rest wait for the next
-# minute's sweep. Only a backlog — the first sweep after an upgrade, a zone's first morning after
-# it — is ever that large, and it is then spread over a few minutes instead of one long transaction
-# that would hold SQLite's single writer.
-CHECKS_PER_SWEEP = 10_000
+# A sweep looks at no more tasks than this; the rest wait for the next minute's sweep. A zone's working
+# morning (every overdue task of its people comes due at 09:00) and the first sweep after an upgrade
+# are then spread over a few minutes instead of one long transaction that holds SQLite's single
+# writer, and requests wait behind it. Measured at 100k open tasks: 5,330 checks and the 6,535 rows
+# they queue took 0.8 s on SQLite and 1.1 s on PostgreSQL, so 2,500 keep a sweep near half a second;
+# whoever's check waits a minute is told a minute later, once (the outbox's keys).
+CHECKS_PER_SWEEP = 2_500
 
 
 class Planner:
