@@ -61,11 +61,13 @@ def queue_sqlite_writers(engine: Engine, timeout: float) -> None:
     host = HostLock(os.path.abspath(database)) if database not in (None, "", ":memory:") else None
     # The pool's proxy of the connection whose transaction holds both locks, and its driver connection
     # (what the pool's checkin names): one at a time in a process, since the thread lock is taken first.
-    holder: list[tuple[Any, Any]] = []
+    # One slot, read with one subscript: another thread may clear it at any moment.
+    holder: list[tuple[Any, Any] | None] = [None]
 
     def before_write(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        current = holder[0]
         if statement.lstrip()[:7].upper().startswith(_WRITES) and not (
-            holder and holder[0][0] is conn.connection
+            current is not None and current[0] is conn.connection
         ):
             # What SQLite itself raises when its busy timeout runs out, so callers see one error either way.
             if not lock.acquire(timeout=timeout):
@@ -73,11 +75,12 @@ def queue_sqlite_writers(engine: Engine, timeout: float) -> None:
             if host is not None and not host.acquire(timeout):
                 lock.release()
                 raise sqlite3.OperationalError("database is locked: another Baton process held it too long")
-            holder.append((conn.connection, conn.connection.dbapi_connection))
+            holder[0] = (conn.connection, conn.connection.dbapi_connection)
 
     def ended(connection: Any, *, driver: bool = False) -> None:
-        if holder and holder[0][1 if driver else 0] is connection:
-            holder.clear()
+        current = holder[0]
+        if current is not None and current[1 if driver else 0] is connection:
+            holder[0] = None
             if host is not None:
                 host.release()
             lock.release()
