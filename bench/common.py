@@ -135,7 +135,7 @@ def report_targets() -> None:
     say()
 
 
-def _ticks(pid: int, *, reaped: bool = False) -> float:
+def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
     """CPU seconds (user + system) a process has used, 0 when it is gone; with `reaped`, also what its
     children that have ended used (PostgreSQL's postmaster collects its closed backends' time there, so a
     sum over the live processes and their reaped children never goes backwards)."""
@@ -197,8 +197,8 @@ class CpuMeter:
         for pid in descendants(self.baton_pid):
             role = _role(pid)
             if role in roles:
-                roles[role] += _ticks(pid)
-        postgres = sum(_ticks(pid, reaped=True) for pid in _named("postgres"))
+                roles[role] += cpu_seconds(pid)
+        postgres = sum(cpu_seconds(pid, reaped=True) for pid in _named("postgres"))
         return time.monotonic(), roles, postgres, busy
 
     def __enter__(self) -> CpuMeter:

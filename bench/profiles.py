@@ -4,7 +4,6 @@ pyinstrument's tree of an in-process run (`from_pyinstrument`), and SQL time ins
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event
+
+from bench.common import cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -224,15 +225,6 @@ def from_pyinstrument(root: Any) -> Sampled:
     return sampled
 
 
-def process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far; 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def profiled(pid: int, seconds: float, work: Callable[[], T]) -> tuple[T, Sampled | None, float]:
     """`work` (a load run of `seconds`) with py-spy on `pid` meanwhile: its result, the profile, and the CPU
     seconds `pid` used over the run."""
@@ -240,11 +232,11 @@ def profiled(pid: int, seconds: float, work: Callable[[], T]) -> tuple[T, Sample
 
     found: list[Sampled | None] = []
     sampler = threading.Thread(target=lambda: found.append(sample(pid, seconds)))
-    before = process_cpu(pid)
+    before = cpu_seconds(pid)
     sampler.start()
     time.sleep(0.2)  # py-spy attaches first, so the samples fall inside the load
     result = work()
-    used = process_cpu(pid) - before
+    used = cpu_seconds(pid) - before
     sampler.join()
     return result, found[0], used
 
