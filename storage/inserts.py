@@ -14,6 +14,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.dml import Insert
 from sqlmodel import Session
 
+from storage.arrays import postgres
+
 
 def insert_ignoring_duplicates(
     *, session: Session, table: Any, unique: Sequence[str] | None = None
@@ -23,5 +25,5 @@ def insert_ignoring_duplicates(
     Add `.values(...)` and, to learn which rows went in, `.returning(...)`: rowcount is not reliable
     here across drivers (psycopg says -1).
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if postgres(session) else sqlite_insert
     return insert(table).on_conflict_do_nothing(index_elements=list(unique) if unique else None)
