@@ -1,7 +1,7 @@
 """Queue many outbox rows at once, each at most once (the unique dedupe key decides).
 
 SQLite: INSERT … VALUES (…), (…) … ON CONFLICT DO NOTHING RETURNING, a thousand rows a statement,
-values bound as SQLAlchemy binds them but each distinct instant converted once. PostgreSQL: the same
+values bound as SQLAlchemy binds them, through the columns' own processors. PostgreSQL: the same
 INSERT through psycopg costs about 130 µs a row (measured), so the rows are first streamed with COPY into a
 temporary table (dropped at commit or rollback), then inserted from it in one statement. That is four round
 trips and a temporary table's catalog rows a sweep, though most sweeps queue a handful of rows (roundups):
@@ -59,23 +59,18 @@ def queue_new(*, session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
 def _insert_sqlite(session: Session, rows: Sequence[dict[str, Any]]) -> set[str]:
     # SQLAlchemy's own batching ("insertmanyvalues") built the parameters row by row and ran each
     # instant through its type processors: 2/3 of the insert's CPU at the 08:00 tick (6,500 rows).
-    # A sweep's rows all carry the same `now`, so each distinct value is processed once here.
+    # Here the column processors are applied directly; a sweep's rows all carry the same `now`, which
+    # the instant column converts once and then remembers (storage.types).
     conn = session.connection()
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     processors = [table.c[c].type._cached_bind_processor(conn.dialect) for c in COLUMNS]  # noqa: SLF001
-    typed: list[tuple[int, Any, dict[Any, Any]]] = [
-        (i, process, {}) for i, process in enumerate(processors) if process is not None
-    ]
+    typed = [(i, process) for i, process in enumerate(processors) if process is not None]
     take = itemgetter(*COLUMNS)
     flat: list[Any] = []
     for row in rows:
         values = list(take(row))
-        for i, process, seen in typed:
-            value = values[i]
-            if value is not None:
-                if value not in seen:
-                    seen[value] = process(value)
-                values[i] = seen[value]
+        for i, process in typed:
+            values[i] = process(values[i])
         flat.extend(values)
     width = len(COLUMNS)
     one = "(" + ", ".join("?" * width) + ")"
